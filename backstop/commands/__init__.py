@@ -1,0 +1,1 @@
+"""The `backstop` command, one module per command."""

@@ -1,0 +1,71 @@
+"""Stripe objects in the desired state."""
+
+from __future__ import annotations
+
+import typing
+from functools import cache
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator
+from stripe.params import _webhook_endpoint_create_params as _create_params
+
+from backstop.model.common import HttpUrl, Key, Strict
+
+MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[^\[\]]+$")]
+MetadataValue = Annotated[str, StringConstraints(max_length=500)]
+ApiVersion = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$")]
+
+
+@cache
+def webhook_event_types() -> frozenset[str]:
+    """The event names the installed Stripe SDK declares for `enabled_events` (from Stripe's OpenAPI)."""
+    (literal,) = typing.get_args(_create_params.WebhookEndpointCreateParams.__annotations__["enabled_events"])
+    return frozenset(typing.get_args(literal))
+
+
+class WebhookEndpointSpec(Strict):
+    """What the `backstop:stripe:WebhookEndpoint` resource takes (the provider validates with this too)."""
+
+    url: HttpUrl
+    enabled_events: list[str] = Field(min_length=1)
+    description: Annotated[str, StringConstraints(max_length=5000)] | None = None
+    api_version: ApiVersion | None = None
+    disabled: bool = False
+    metadata: dict[MetadataKey, MetadataValue] = Field(default_factory=dict, max_length=50)
+
+    @field_validator("enabled_events")
+    @classmethod
+    def _known_events(cls, events: list[str]) -> list[str]:
+        unknown = [e for e in events if e not in webhook_event_types()]
+        if unknown:
+            raise ValueError(f"unknown Stripe event type(s): {', '.join(unknown)}")
+        if len(set(events)) != len(events):
+            raise ValueError("lists an event type twice")
+        return events
+
+
+class WebhookEndpoint(WebhookEndpointSpec):
+    key: Key
+
+
+class StripeScope(Strict):
+    mode: Literal["test", "live"]
+
+
+class StripeSection(Strict):
+    webhook_endpoints: list[WebhookEndpoint] = Field(default_factory=list)
+
+    @field_validator("webhook_endpoints")
+    @classmethod
+    def _unique(cls, endpoints: list[WebhookEndpoint]) -> list[WebhookEndpoint]:
+        no_repeats("key", [e.key for e in endpoints])
+        no_repeats("url", [e.url for e in endpoints])
+        return endpoints
+
+
+def no_repeats(field: str, values: list[str]) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"two entries have the same {field} {value!r}")
+        seen.add(value)

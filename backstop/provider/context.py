@@ -1,0 +1,62 @@
+"""What resource handlers share within one provider process: configured clients and read caches."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from backstop.clients.stripe_client import StripeApi
+from backstop.provider.config import ProviderConfig
+
+Json = dict[str, Any]
+
+
+class ProviderError(Exception):
+    """A failure to report to the engine as is: its message is safe to show."""
+
+
+class ListingCache:
+    """The first read of a collection lists it whole; concurrent readers await that one listing.
+
+    A refresh of N objects then costs about N/100 list calls instead of N GETs. Writes drop the cache.
+    """
+
+    def __init__(self) -> None:
+        self._pending: dict[str, asyncio.Task[dict[str, Json]]] = {}
+
+    async def get(self, name: str, load: Callable[[], Awaitable[list[Json]]]) -> dict[str, Json]:
+        task = self._pending.get(name)
+        if task is None:
+            async def index() -> dict[str, Json]:
+                return {item["id"]: item for item in await load()}
+
+            task = asyncio.ensure_future(index())
+            self._pending[name] = task
+        try:
+            return await asyncio.shield(task)
+        except BaseException:
+            if self._pending.get(name) is task:
+                del self._pending[name]
+            raise
+
+    def invalidate(self, name: str) -> None:
+        self._pending.pop(name, None)
+
+
+class ProviderContext:
+    def __init__(self, config: ProviderConfig) -> None:
+        self.config = config
+        self.listings = ListingCache()
+        self._stripe: StripeApi | None = None
+
+    @property
+    def stripe(self) -> StripeApi:
+        if self._stripe is None:
+            if not self.config.stripe_api_key:
+                raise ProviderError(
+                    "no Stripe API key: set it with `pulumi config set --secret backstop:stripeApiKey …` "
+                    "(or BACKSTOP_STRIPE_API_KEY)"
+                )
+            self._stripe = StripeApi(self.config.stripe_api_key, self.config.stripe_base_url)
+        return self._stripe

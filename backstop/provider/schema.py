@@ -1,0 +1,56 @@
+"""The package schema the engine asks for (used by `pulumi import` to generate code)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic.alias_generators import to_camel
+
+from backstop.provider import VERSION
+from backstop.provider.resource import ResourceHandler
+
+_CONFIG = {
+    "stripeApiKey": {"type": "string", "secret": True, "description": "Stripe secret API key."},
+    "stripeBaseUrl": {"type": "string", "description": "Stripe API base URL (default: the real Stripe)."},
+}
+
+
+def _type_of(annotation: Any) -> dict[str, Any]:
+    text = str(annotation)
+    if "dict[" in text:
+        return {"type": "object", "additionalProperties": {"type": "string"}}
+    if "list[" in text:
+        return {"type": "array", "items": {"type": "string"}}
+    if annotation is bool or "bool" in text:
+        return {"type": "boolean"}
+    if annotation is int:
+        return {"type": "integer"}
+    return {"type": "string"}
+
+
+def package_schema(handlers: list[type[ResourceHandler]]) -> str:
+    resources: dict[str, Any] = {}
+    for handler in handlers:
+        inputs = {
+            to_camel(name): {**_type_of(field.annotation), "description": field.description or name}
+            for name, field in handler.spec.model_fields.items()
+        }
+        outputs = dict(inputs)
+        for name, kind in handler.output_types.items():
+            outputs[to_camel(name)] = {"type": kind, **({"secret": True} if name in handler.secret_outputs else {})}
+        resources[handler.token] = {
+            "description": (handler.__doc__ or handler.token).strip(),
+            "inputProperties": inputs,
+            "requiredInputs": [to_camel(n) for n, f in handler.spec.model_fields.items() if f.is_required()],
+            "properties": outputs,
+        }
+    return json.dumps(
+        {
+            "name": "backstop",
+            "version": VERSION.lstrip("v"),
+            "config": {"variables": _CONFIG},
+            "provider": {"inputProperties": _CONFIG},
+            "resources": resources,
+        }
+    )

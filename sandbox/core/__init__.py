@@ -1,0 +1,1 @@
+"""Vendor-neutral parts of the emulator: state store, ids, request log, HTTP plumbing."""

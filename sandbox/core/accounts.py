@@ -1,0 +1,35 @@
+"""The fake accounts the sandbox serves, and the API keys that select them.
+
+One sandbox hosts the prod and the staging side of the runbook's platform at once: separate Stripe
+accounts (live- and test-mode keys), as the runbook has them. The keys are obviously fake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Account:
+    vendor: str
+    name: str
+    api_key: str
+    livemode: bool = False
+
+
+ACCOUNTS: tuple[Account, ...] = (
+    Account("stripe", "acct_derrimut_staging", "sk_test_sandbox_derrimut_staging", livemode=False),
+    Account("stripe", "acct_derrimut_prod", "sk_live_sandbox_derrimut_prod", livemode=True),
+)
+
+
+def by_key(vendor: str, api_key: str) -> Account | None:
+    for account in ACCOUNTS:
+        if account.vendor == vendor and account.api_key == api_key:
+            return account
+    return None
+
+
+def keys(vendor: str) -> dict[str, str]:
+    """Account name -> API key, for `backstop sandbox env`."""
+    return {a.name: a.api_key for a in ACCOUNTS if a.vendor == vendor}

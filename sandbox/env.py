@@ -1,0 +1,26 @@
+"""The environment that points Backstop, Pulumi and the vendor SDKs at a sandbox on a given port."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sandbox.core.accounts import keys
+
+DEMO_PASSPHRASE = "backstop-sandbox-demo"
+
+
+def environment(port: int, project_dir: Path) -> dict[str, str]:
+    base = f"http://127.0.0.1:{port}"
+    stripe_keys = keys("stripe")
+    home = project_dir / ".sandbox"
+    return {
+        "BACKSTOP_SANDBOX_URL": base,
+        "BACKSTOP_STRIPE_BASE_URL": f"{base}/stripe",
+        "BACKSTOP_SANDBOX_STRIPE_KEY_STAGING": stripe_keys["acct_derrimut_staging"],
+        "BACKSTOP_SANDBOX_STRIPE_KEY_PROD": stripe_keys["acct_derrimut_prod"],
+        "PULUMI_HOME": str(home / "pulumi-home"),
+        "PULUMI_BACKEND_URL": f"file://{home / 'state'}",
+        "PULUMI_CONFIG_PASSPHRASE": DEMO_PASSPHRASE,
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+    }

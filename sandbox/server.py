@@ -1,0 +1,33 @@
+"""Runs the sandbox in the foreground on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from sandbox.app import build_app
+from sandbox.core.context import Sandbox
+from sandbox.core.ids import IdFactory
+from sandbox.core.store import Store
+
+
+def serve(port: int, state: Path | None, seed: int | None = None, port_file: Path | None = None) -> None:
+    """Binds first (port 0 picks a free one), then prints and optionally writes the port."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    bound = sock.getsockname()[1]
+    app = build_app(Sandbox(store=Store(state), ids=IdFactory(seed)))
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    print(f"sandbox listening on http://127.0.0.1:{bound} (state: {state or 'memory only'})", flush=True)
+    if port_file is not None:
+        port_file.write_text(f"{bound}\n")
+    try:
+        asyncio.run(server.serve(sockets=[sock]))
+    except KeyboardInterrupt:
+        sys.exit(0)

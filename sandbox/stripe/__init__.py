@@ -1,0 +1,1 @@
+"""Stripe API emulation (v1, form-encoded)."""
