@@ -15,3 +15,7 @@ app.add_typer(sandbox.app, name="sandbox")
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -40,3 +40,11 @@ def env(
     else:
         for name, value in values.items():
             typer.echo(f"export {name}={shlex.quote(value)}")
+
+
+@app.command()
+def demo() -> None:
+    """Apply the staging stack, break it through the Stripe API, detect the drift and restore it."""
+    from backstop.commands.demo import main
+
+    main()

@@ -1,0 +1,43 @@
+# Every target that runs the engine uses the pinned one in .venv/bin, whatever else is installed.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV_VERSION := 0.13.9
+PYTHON ?= python3.11
+UV := .tools/uv/bin/uv
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+export PATH := $(CURDIR)/.venv/bin:$(PATH)
+export PULUMI_SKIP_UPDATE_CHECK := true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
+
+.PHONY: help setup demo test lint engine
+
+help:
+	@echo "make setup  - virtualenv with the locked dependencies, then the pinned Pulumi engine (first time: ~5 min)"
+	@echo "make demo   - drift and restore against the offline sandbox (runs setup first)"
+	@echo "make test   - the whole test suite, end-to-end tests included (runs setup first)"
+	@echo "make lint   - ruff and mypy"
+
+$(UV):
+	@echo "[setup] bootstrapping uv $(UV_VERSION) into .tools/"
+	@$(PYTHON) -m venv .tools/uv && .tools/uv/bin/pip install -q "uv==$(UV_VERSION)"
+
+setup: $(UV)
+	@echo "[setup] syncing .venv with uv.lock"
+	@$(UV) sync --frozen --quiet
+	@bash toolchain/build.sh .venv/bin
+	@chmod +x bin/pulumi-resource-backstop
+
+engine: $(UV)
+	@bash toolchain/build.sh .venv/bin
+
+demo: setup
+	@.venv/bin/backstop sandbox demo
+
+test: setup
+	@.venv/bin/pytest
+
+lint: setup
+	@.venv/bin/ruff check .
+	@.venv/bin/ruff format --check .
+	@.venv/bin/mypy

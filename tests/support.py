@@ -1,0 +1,147 @@
+"""Helpers the tests share: a sandbox server process and a runner for the real Pulumi engine."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = ROOT / ".venv" / "bin"
+PASSPHRASE = "backstop-sandbox-demo"
+STRIPE_STAGING_KEY = "sk_test_sandbox_derrimut_staging"
+STRIPE_PROD_KEY = "sk_live_sandbox_derrimut_prod"
+
+
+class SandboxProcess:
+    """`backstop sandbox serve` on a free port, as a user would start it."""
+
+    def __init__(self, workdir: Path) -> None:
+        port_file = workdir / "port"
+        self.process = subprocess.Popen(
+            [str(VENV_BIN / "backstop"), "sandbox", "serve", "--port", "0", "--port-file", str(port_file),
+             "--state", str(workdir / "sandbox-state.json")],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        deadline = time.monotonic() + 30
+        while not (port_file.exists() and port_file.read_text().strip()):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                output = self.process.stdout.read() if self.process.stdout else ""
+                raise RuntimeError(f"sandbox did not start: {output}")
+            time.sleep(0.05)
+        self.port = int(port_file.read_text())
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.http = httpx.Client(base_url=self.url, timeout=30)
+
+    def stop(self) -> None:
+        self.http.close()
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    # Control API
+    def reset(self) -> None:
+        self.http.post("/_sandbox/reset").raise_for_status()
+
+    def dump(self) -> dict[str, Any]:
+        response = self.http.get("/_sandbox/dump")
+        response.raise_for_status()
+        data: dict[str, Any] = response.json()
+        return data
+
+    def load(self, data: dict[str, Any]) -> None:
+        self.http.post("/_sandbox/load", content=json.dumps(data)).raise_for_status()
+
+    def requests(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.http.get("/_sandbox/requests").json()
+        return data
+
+    def stripe_objects(self, account: str, collection: str) -> dict[str, dict[str, Any]]:
+        objects: dict[str, dict[str, Any]] = self.dump().get("stripe", {}).get(account, {}).get(collection, {})
+        return objects
+
+
+@dataclass
+class Result:
+    args: list[str]
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@dataclass
+class Engine:
+    """Runs the pinned `pulumi` CLI on the project, with its own backend and PULUMI_HOME."""
+
+    home: Path
+    sandbox: SandboxProcess
+    extra_env: dict[str, str] = field(default_factory=dict)
+    transcript: list[Result] = field(default_factory=list)
+
+    @property
+    def backend(self) -> Path:
+        return self.home / "backend"
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "BACKSTOP_"))}
+        env.update(
+            PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
+            PULUMI_HOME=str(self.home / "pulumi-home"),
+            PULUMI_BACKEND_URL=f"file://{self.backend}",
+            PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
+            PULUMI_SKIP_UPDATE_CHECK="true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
+            BACKSTOP_STRIPE_BASE_URL=f"{self.sandbox.url}/stripe",
+            PYTHONUNBUFFERED="1",
+        )
+        env.update(self.extra_env)
+        return env
+
+    def pulumi(self, *args: str, ok: tuple[int, ...] = (0,), timeout: float = 300) -> Result:
+        self.backend.mkdir(parents=True, exist_ok=True)
+        command = [str(VENV_BIN / "pulumi"), *args, "--non-interactive"]
+        done = subprocess.run(command, cwd=ROOT, env=self.env(), capture_output=True, text=True, timeout=timeout)
+        result = Result(command, done.returncode, done.stdout, done.stderr)
+        self.transcript.append(result)
+        if done.returncode not in ok:
+            raise AssertionError(f"{' '.join(args)} exited {done.returncode}:\n{result.output[-6000:]}")
+        return result
+
+    def init_stack(self, stack: str) -> None:
+        self.pulumi("stack", "init", stack)
+
+    def export(self, stack: str) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.pulumi("stack", "export", "--stack", stack).stdout)
+        return data
+
+    def all_output(self) -> str:
+        return "\n".join(r.output for r in self.transcript)
+
+    def files_containing(self, needle: str) -> list[Path]:
+        hits = []
+        for path in self.home.rglob("*"):
+            if path.is_file() and needle.encode() in path.read_bytes():
+                hits.append(path)
+        return hits
+
+
+def python() -> str:
+    return str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
+
+
+def which(name: str) -> str | None:
+    return shutil.which(name, path=str(VENV_BIN))
