@@ -27,9 +27,20 @@ class SandboxProcess:
     def __init__(self, workdir: Path) -> None:
         port_file = workdir / "port"
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "backstop"), "sandbox", "serve", "--port", "0", "--port-file", str(port_file),
-             "--state", str(workdir / "sandbox-state.json")],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                str(VENV_BIN / "backstop"),
+                "sandbox",
+                "serve",
+                "--port",
+                "0",
+                "--port-file",
+                str(port_file),
+                "--state",
+                str(workdir / "sandbox-state.json"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         deadline = time.monotonic() + 30
         while not (port_file.exists() and port_file.read_text().strip()):
@@ -67,7 +78,9 @@ class SandboxProcess:
         return data
 
     def stripe_objects(self, account: str, collection: str) -> dict[str, dict[str, Any]]:
-        objects: dict[str, dict[str, Any]] = self.dump().get("stripe", {}).get(account, {}).get(collection, {})
+        objects: dict[str, dict[str, Any]] = (
+            self.dump().get("stripe", {}).get(account, {}).get(collection, {})
+        )
         return objects
 
 
@@ -114,7 +127,9 @@ class Engine:
     def pulumi(self, *args: str, ok: tuple[int, ...] = (0,), timeout: float = 300) -> Result:
         self.backend.mkdir(parents=True, exist_ok=True)
         command = [str(VENV_BIN / "pulumi"), *args, "--non-interactive"]
-        done = subprocess.run(command, cwd=ROOT, env=self.env(), capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(
+            command, cwd=ROOT, env=self.env(), capture_output=True, text=True, timeout=timeout
+        )
         result = Result(command, done.returncode, done.stdout, done.stderr)
         self.transcript.append(result)
         if done.returncode not in ok:

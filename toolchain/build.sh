@@ -8,19 +8,19 @@ here="$(cd "$(dirname "$0")" && pwd)"
 bin="${1:-$here/../.venv/bin}"
 mkdir -p "$bin"
 bin="$(cd "$bin" && pwd)"
-export GOFLAGS="-mod=mod" GOTOOLCHAIN=local GOPROXY="${GOPROXY:-https://proxy.golang.org}"
+export GOTOOLCHAIN=local GOPROXY="${GOPROXY:-https://proxy.golang.org}"
 
 say() { printf '[engine %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 
-build() { # wrapper-dir  binary  package  version
-  local dir="$1" out="$bin/$2" pkg="$3" version="$4"
+build() { # wrapper-dir  binary  package  version  first-build-estimate
+  local dir="$1" out="$bin/$2" pkg="$3" version="$4" estimate="$5"
   local stamp="$out.built-from" want
   want="$version $(sha256sum "$here/$dir/go.sum" | cut -c1-16)"
   if [ -x "$out" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
     say "$2 $version is up to date"
     return
   fi
-  say "building $2 $version (first build: about 4 minutes on 2 cores; later ones take seconds)"
+  say "building $2 $version (first build: $estimate on 2 cores; rebuilds take seconds)"
   local start=$SECONDS
   (cd "$here/$dir" && go build -trimpath \
       -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
@@ -33,8 +33,9 @@ build() { # wrapper-dir  binary  package  version
 say "downloading Go modules (cached after the first run)"
 (cd "$here/cli" && go mod download) && (cd "$here/langhost" && go mod download)
 
-build cli pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$PULUMI_CLI_VERSION"
-build langhost pulumi-language-python github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python "$PULUMI_LANGHOST_VERSION"
+build cli pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$PULUMI_CLI_VERSION" "about 4 minutes"
+build langhost pulumi-language-python github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python \
+  "$PULUMI_LANGHOST_VERSION" "about 20 seconds"
 
 # The shims are scripts shipped in the sdk module; the module cache is read-only and has no exec bits.
 # sdk v3.274.1 no longer ships the policy shim, so that one comes from the host's own v3.79.0.

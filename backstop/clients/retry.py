@@ -8,7 +8,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_random_exponential
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_random_exponential,
+)
 
 T = TypeVar("T")
 
@@ -40,9 +46,10 @@ def retry_after(headers: Mapping[str, str] | None) -> float | None:
 async def with_retries(
     call: Callable[[], Awaitable[T]],
     transient: Callable[[BaseException], tuple[bool, float | None]],
-    policy: RetryPolicy = RetryPolicy(),
+    policy: RetryPolicy | None = None,
 ) -> T:
     """Run `call`; `transient(exc)` says whether to try again and how long the server asked us to wait."""
+    policy = policy or RetryPolicy()
     jitter = wait_random_exponential(multiplier=policy.base_delay, max=policy.max_delay)
 
     def wait(state: RetryCallState) -> float:

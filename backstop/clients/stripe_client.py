@@ -29,14 +29,14 @@ def _transient(exc: BaseException) -> tuple[bool, float | None]:
 
 
 class StripeApi:
-    def __init__(self, api_key: str, base_url: str | None = None, policy: RetryPolicy = RetryPolicy()) -> None:
+    def __init__(self, api_key: str, base_url: str | None = None, policy: RetryPolicy | None = None) -> None:
         self._sdk = stripe.StripeClient(
             api_key,
             base_addresses={"api": base_url} if base_url else {},
             http_client=stripe.HTTPXClient(allow_sync_methods=False),
             max_network_retries=0,
         )
-        self._policy = policy
+        self._policy = policy or RetryPolicy()
 
     async def _call(self, call: Callable[[], Awaitable[T]]) -> T:
         try:
@@ -47,7 +47,7 @@ class StripeApi:
     # Webhook endpoints
     async def list_webhook_endpoints(self) -> list[Json]:
         service = self._sdk.v1.webhook_endpoints
-        return await self._list_all(lambda params: service.list_async(params=params))
+        return await self._list_all(lambda params: service.list_async(params=params))  # type: ignore[arg-type]
 
     async def get_webhook_endpoint(self, endpoint_id: str) -> Json | None:
         try:

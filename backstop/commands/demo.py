@@ -38,8 +38,19 @@ class DemoFailed(RuntimeError):
 def running_sandbox(workdir: Path) -> Iterator[int]:
     port_file = workdir / "port"
     process = subprocess.Popen(
-        [sys.executable, "-m", "backstop.cli", "sandbox", "serve", "--port", "0", "--port-file", str(port_file),
-         "--state", str(workdir / "sandbox-state.json")],
+        [
+            sys.executable,
+            "-m",
+            "backstop.cli",
+            "sandbox",
+            "serve",
+            "--port",
+            "0",
+            "--port-file",
+            str(port_file),
+            "--state",
+            str(workdir / "sandbox-state.json"),
+        ],
         cwd=PROJECT,
     )
     try:
@@ -82,7 +93,8 @@ def run() -> None:
         (workdir / "state").mkdir()
         console.print(f"[dim]sandbox on port {port}; state backend {env['PULUMI_BACKEND_URL']}[/dim]")
         sdk = stripe.StripeClient(
-            env["BACKSTOP_SANDBOX_STRIPE_KEY_STAGING"], base_addresses={"api": env["BACKSTOP_STRIPE_BASE_URL"]}
+            env["BACKSTOP_SANDBOX_STRIPE_KEY_STAGING"],
+            base_addresses={"api": env["BACKSTOP_STRIPE_BASE_URL"]},
         )
         control = httpx.Client(base_url=env["BACKSTOP_SANDBOX_URL"])
 
@@ -92,27 +104,48 @@ def run() -> None:
         endpoints = {e.url: e for e in sdk.v1.webhook_endpoints.list().data}
         desired = load_document(PROJECT / "snapshots" / f"{STACK}.yaml")
         assert desired.stripe is not None
-        app, convex = (endpoints[e.url] for e in sorted(desired.stripe.webhook_endpoints, key=lambda e: e.key))
+        app, convex = (
+            endpoints[e.url] for e in sorted(desired.stripe.webhook_endpoints, key=lambda e: e.key)
+        )
 
-        step(2, "Disaster, behind the engine's back",
-             f"Through the Stripe API: delete {app.url}\nand disable {convex.url}, cutting its events to one.")
+        step(
+            2,
+            "Disaster, behind the engine's back",
+            f"Through the Stripe API: delete {app.url}\nand disable {convex.url}, cutting its events to one.",
+        )
         sdk.v1.webhook_endpoints.delete(app.id)
-        sdk.v1.webhook_endpoints.update(convex.id, params={"disabled": True, "enabled_events": ["invoice.paid"]})
+        sdk.v1.webhook_endpoints.update(
+            convex.id, params={"disabled": True, "enabled_events": ["invoice.paid"]}
+        )
 
-        step(3, "Detect the drift", "A refresh preview compares live Stripe with the saved state: exit 7 = drift.")
+        step(
+            3,
+            "Detect the drift",
+            "A refresh preview compares live Stripe with the saved state: exit 7 = drift.",
+        )
         pulumi(env, "preview", "--refresh", "--diff", "--expect-no-changes", "--stack", STACK, expect=(7,))
 
         step(4, "Restore", "`pulumi up --refresh` recreates the deleted endpoint and reverts the edit.")
         pulumi(env, "up", "--refresh", "--yes", "--stack", STACK)
 
-        step(5, "Verify", "The same refresh preview now finds nothing to change (exit 0), and live Stripe matches.")
+        step(
+            5,
+            "Verify",
+            "The same refresh preview now finds nothing to change (exit 0), and live Stripe matches.",
+        )
         pulumi(env, "preview", "--refresh", "--expect-no-changes", "--stack", STACK)
         live = control.get("/_sandbox/dump").json()["stripe"][ACCOUNT]["webhook_endpoints"]
         for declared in desired.stripe.webhook_endpoints:
             match = [e for e in live.values() if e["url"] == declared.url]
-            if len(match) != 1 or match[0]["enabled_events"] != declared.enabled_events or match[0]["status"] != "enabled":
+            if (
+                len(match) != 1
+                or match[0]["enabled_events"] != declared.enabled_events
+                or match[0]["status"] != "enabled"
+            ):
                 raise DemoFailed(f"{declared.url} is not back as declared")
-            console.print(f"  [green]✓[/green] {declared.key}: {declared.url} ({len(declared.enabled_events)} events)")
+            console.print(
+                f"  [green]✓[/green] {declared.key}: {declared.url} ({len(declared.enabled_events)} events)"
+            )
 
         step(6, "Back up", "`pulumi stack export` is the backup of the stack; secrets stay encrypted in it.")
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -124,8 +157,10 @@ def run() -> None:
         if any(secret in exported for secret in secrets):
             raise DemoFailed("a signing secret is in plaintext in the export")
         resources = len(json.loads(exported)["deployment"]["resources"])
-        console.print(f"  [green]✓[/green] {folder.relative_to(PROJECT)}/stack.json: {resources} resources, "
-                      "no plaintext signing secret")
+        console.print(
+            f"  [green]✓[/green] {folder.relative_to(PROJECT)}/stack.json: {resources} resources, "
+            "no plaintext signing secret"
+        )
     console.print("\n[bold green]Demo complete: drift detected, restored and verified.[/bold green]")
 
 

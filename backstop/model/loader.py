@@ -37,7 +37,8 @@ def parse_document(text: str, source: str) -> DesiredState:
         return DesiredState.model_validate(_plain(tree))
     except ValidationError as exc:
         problems = [
-            Problem(source, _dotted(err["loc"]), _reason(err), _line(tree, err["loc"])) for err in exc.errors()
+            Problem(source, _dotted(err["loc"]), _reason(err), _line(tree, err["loc"]))
+            for err in exc.errors()
         ]
         raise DesiredStateError(problems) from None
 

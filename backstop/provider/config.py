@@ -22,7 +22,9 @@ class ProviderConfig:
     stripe_base_url: str | None = None
 
     @classmethod
-    def from_args(cls, args: Mapping[str, PropertyValue], env: Mapping[str, str] = os.environ) -> ProviderConfig:
+    def from_args(
+        cls, args: Mapping[str, PropertyValue], env: Mapping[str, str] = os.environ
+    ) -> ProviderConfig:
         def pick(name: str) -> str | None:
             if name in args and args[name].value not in (None, ""):
                 return str(to_plain(args[name]))
@@ -31,5 +33,7 @@ class ProviderConfig:
         return cls(stripe_api_key=pick("stripeApiKey"), stripe_base_url=pick("stripeBaseUrl"))
 
     def __repr__(self) -> str:
-        return f"ProviderConfig(stripe_api_key={'set' if self.stripe_api_key else None}, " \
-               f"stripe_base_url={self.stripe_base_url!r})"
+        return (
+            f"ProviderConfig(stripe_api_key={'set' if self.stripe_api_key else None}, "
+            f"stripe_base_url={self.stripe_base_url!r})"
+        )

@@ -28,6 +28,7 @@ class ListingCache:
     async def get(self, name: str, load: Callable[[], Awaitable[list[Json]]]) -> dict[str, Json]:
         task = self._pending.get(name)
         if task is None:
+
             async def index() -> dict[str, Json]:
                 return {item["id"]: item for item in await load()}
 

@@ -7,7 +7,6 @@ from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 from pulumi.provider.experimental.property_value import PropertyValue
-from pulumi.runtime.rpc import UNKNOWN
 from pulumi.provider.experimental.provider import (
     CheckFailure,
     CheckResponse,
@@ -15,6 +14,7 @@ from pulumi.provider.experimental.provider import (
     PropertyDiff,
     PropertyDiffKind,
 )
+from pulumi.runtime.rpc import UNKNOWN
 from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel, to_snake
 

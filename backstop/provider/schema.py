@@ -38,7 +38,10 @@ def package_schema(handlers: list[type[ResourceHandler]]) -> str:
         }
         outputs = dict(inputs)
         for name, kind in handler.output_types.items():
-            outputs[to_camel(name)] = {"type": kind, **({"secret": True} if name in handler.secret_outputs else {})}
+            outputs[to_camel(name)] = {
+                "type": kind,
+                **({"secret": True} if name in handler.secret_outputs else {}),
+            }
         resources[handler.token] = {
             "description": (handler.__doc__ or handler.token).strip(),
             "inputProperties": inputs,

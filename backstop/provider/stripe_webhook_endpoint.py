@@ -1,4 +1,4 @@
-"""`backstop:stripe:WebhookEndpoint`: a Stripe webhook endpoint, with its signing secret kept from creation."""
+"""`backstop:stripe:WebhookEndpoint`: a Stripe webhook endpoint; its signing secret is kept from creation."""
 
 from __future__ import annotations
 
@@ -75,7 +75,9 @@ class WebhookEndpointHandler(ResourceHandler):
     async def update(self, resource_id: str, state: Json, spec: WebhookEndpointSpec) -> Json:
         live = await self.ctx.stripe.get_webhook_endpoint(resource_id)
         if live is None:
-            raise LookupError(f"Stripe webhook endpoint {resource_id} is gone; run `pulumi refresh` and retry")
+            raise LookupError(
+                f"Stripe webhook endpoint {resource_id} is gone; run `pulumi refresh` and retry"
+            )
         live = await self._converge(live, spec)
         return _outputs(live, state.get("secret"))
 

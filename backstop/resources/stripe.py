@@ -13,7 +13,7 @@ class WebhookEndpoint(pulumi.CustomResource):
     """A Stripe webhook endpoint; `secret` is its signing secret (unknown when adopted or imported)."""
 
     url: pulumi.Output[str]
-    enabledEvents: pulumi.Output[list[str]]  # noqa: N815 (Pulumi property names are camelCase)
+    enabledEvents: pulumi.Output[list[str]]
     secret: pulumi.Output[str | None]
     status: pulumi.Output[str]
 

@@ -26,7 +26,9 @@ def routes(sandbox: Sandbox) -> list[Route]:
         except json.JSONDecodeError as exc:
             return JSONResponse({"error": f"body is not JSON: {exc}"}, status_code=400)
         if not isinstance(data, dict):
-            return JSONResponse({"error": "body must be a JSON object, as /_sandbox/dump returns"}, status_code=400)
+            return JSONResponse(
+                {"error": "body must be a JSON object, as /_sandbox/dump returns"}, status_code=400
+            )
         sandbox.store.load(data)
         return JSONResponse({"loaded": True})
 

@@ -24,9 +24,7 @@ class RequestLog:
     def __init__(self) -> None:
         self.entries: list[LoggedRequest] = []
 
-    def add(
-        self, vendor: str, account: str | None, method: str, route: str, path: str, status: int
-    ) -> None:
+    def add(self, vendor: str, account: str | None, method: str, route: str, path: str, status: int) -> None:
         self.entries.append(
             LoggedRequest(len(self.entries) + 1, time.time(), vendor, account, method, route, path, status)
         )

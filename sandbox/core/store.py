@@ -38,7 +38,8 @@ class Store:
         self.persist()
 
     def dump(self) -> dict[str, Any]:
-        return json.loads(json.dumps(self.data))
+        copied: dict[str, Any] = json.loads(json.dumps(self.data))
+        return copied
 
     def persist(self) -> None:
         """Write to a temporary file in the same folder, fsync, then rename over the old file."""

@@ -52,7 +52,9 @@ async def _params(request: Request) -> dict[str, Any]:
     return forms.decode((await request.body()).decode())
 
 
-def _endpoint(sandbox: Sandbox, template: str, operation: Operation) -> Callable[[Request], Awaitable[Response]]:
+def _endpoint(
+    sandbox: Sandbox, template: str, operation: Operation
+) -> Callable[[Request], Awaitable[Response]]:
     async def handle(request: Request) -> Response:
         account: Account | None = None
         status = 500
@@ -82,7 +84,12 @@ def _endpoint(sandbox: Sandbox, template: str, operation: Operation) -> Callable
             return exc.response()
         finally:
             sandbox.log.add(
-                "stripe", account.name if account else None, request.method, template, request.url.path, status
+                "stripe",
+                account.name if account else None,
+                request.method,
+                template,
+                request.url.path,
+                status,
             )
 
     return handle

@@ -74,7 +74,9 @@ class StripeAccount:
             )
         return record["status"], record["body"]
 
-    def remember(self, key: str, method: str, path: str, params: dict[str, Any], status: int, body: Any) -> None:
+    def remember(
+        self, key: str, method: str, path: str, params: dict[str, Any], status: int, body: Any
+    ) -> None:
         self._objects("_idempotency")[key] = {
             "at": self.sandbox.now(),
             "fingerprint": _fingerprint(method, path, params),

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 import stripe
@@ -34,7 +34,9 @@ def stripe_error(status: int, headers: dict[str, str]) -> stripe.StripeError:
         (500, {"Stripe-Should-Retry": "false"}, (False, None)),
     ],
 )
-def test_stripe_failures_are_classified(status: int, headers: dict[str, str], expected: tuple[bool, float | None]) -> None:
+def test_stripe_failures_are_classified(
+    status: int, headers: dict[str, str], expected: tuple[bool, float | None]
+) -> None:
     assert _transient(stripe_error(status, headers)) == expected
 
 

@@ -62,7 +62,9 @@ def resource(export: dict[str, Any], name: str) -> dict[str, Any]:
     raise AssertionError(f"{name} is not in the stack state")
 
 
-def test_out_of_band_delete_and_edit_are_reported_then_restored(engine: Engine, sandbox: SandboxProcess) -> None:
+def test_out_of_band_delete_and_edit_are_reported_then_restored(
+    engine: Engine, sandbox: SandboxProcess
+) -> None:
     document = ROOT / "snapshots" / "staging.yaml"
     engine.init_stack(STACK)
     engine.pulumi("up", "--yes", "--stack", STACK)
@@ -102,7 +104,9 @@ def test_out_of_band_delete_and_edit_are_reported_then_restored(engine: Engine, 
     assert_no_leaks(engine, export, [*secrets, STRIPE_STAGING_KEY])
 
 
-def test_lost_state_adopts_instead_of_duplicating(engine: Engine, sandbox: SandboxProcess, tmp_path: Path) -> None:
+def test_lost_state_adopts_instead_of_duplicating(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
     engine.init_stack(STACK)
     engine.pulumi("up", "--yes", "--stack", STACK)
     before = {e["id"] for e in live_by_url(sandbox).values()}
@@ -119,12 +123,17 @@ def test_lost_state_adopts_instead_of_duplicating(engine: Engine, sandbox: Sandb
     assert adopted["outputs"]["secret"]["plaintext"] == json.dumps(live["secret"])
 
 
-def test_import_of_an_endpoint_created_outside(engine: Engine, sandbox: SandboxProcess, tmp_path: Path) -> None:
+def test_import_of_an_endpoint_created_outside(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
     engine.init_stack(STACK)
     engine.pulumi("up", "--yes", "--stack", STACK)
     outside = stripe_client(sandbox).v1.webhook_endpoints.create(
-        params={"url": "https://partner.example.com/hooks/stripe", "enabled_events": ["customer.created"],
-                "description": "Made in the dashboard"}
+        params={
+            "url": "https://partner.example.com/hooks/stripe",
+            "enabled_events": ["customer.created"],
+            "description": "Made in the dashboard",
+        }
     )
 
     document = tmp_path / "staging.yaml"
@@ -139,8 +148,16 @@ def test_import_of_an_endpoint_created_outside(engine: Engine, sandbox: SandboxP
     engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(document)
     parent = f"urn:pulumi:{STACK}::platform-config::backstop:components:StripeBilling::stripe"
     engine.pulumi(
-        "import", "backstop:stripe:WebhookEndpoint", "stripe-webhook-partner", outside.id,
-        "--parent", f"stripe={parent}", "--yes", "--generate-code=false", "--stack", STACK,
+        "import",
+        "backstop:stripe:WebhookEndpoint",
+        "stripe-webhook-partner",
+        outside.id,
+        "--parent",
+        f"stripe={parent}",
+        "--yes",
+        "--generate-code=false",
+        "--stack",
+        STACK,
     )
     engine.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", STACK)
     engine.pulumi("up", "--yes", "--stack", STACK)
@@ -148,4 +165,21 @@ def test_import_of_an_endpoint_created_outside(engine: Engine, sandbox: SandboxP
     revealed = json.loads(engine.pulumi("stack", "export", "--show-secrets", "--stack", STACK).stdout)
     imported = resource(revealed, "stripe-webhook-partner")
     assert imported["id"] == outside.id
-    assert imported["outputs"]["secret"]["plaintext"] == "null", "Stripe never returns the secret after creation"
+    assert imported["outputs"]["secret"]["plaintext"] == "null", (
+        "Stripe never returns the secret after creation"
+    )
+
+
+def test_a_bad_document_stops_preview_before_any_api_call(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    document = tmp_path / "staging.yaml"
+    text = (ROOT / "snapshots" / "staging.yaml").read_text()
+    document.write_text(text.replace("invoice.payment_failed", "invoice.payment_faild"))
+    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(document)
+    engine.init_stack(STACK)
+    failed = engine.pulumi("preview", "--stack", STACK, ok=(1,))
+    assert f"{document}:14: stripe.webhook_endpoints[0].enabled_events: unknown Stripe event type(s): " in failed.output
+    failed = engine.pulumi("up", "--yes", "--stack", STACK, ok=(1,))
+    assert "invoice.payment_faild" in failed.output
+    assert sandbox.requests()["total"] == 0

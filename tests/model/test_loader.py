@@ -43,13 +43,31 @@ def test_a_valid_document_parses() -> None:
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (("url: https://app.example.com/stripe", "url: ftp://app"), "snapshots/staging.yaml:9: stripe.webhook_endpoints[0].url: must be an absolute http(s) URL"),
-        (("[invoice.paid]", "[invoice.payed]"), "snapshots/staging.yaml:10: stripe.webhook_endpoints[0].enabled_events: unknown Stripe event type(s): invoice.payed"),
-        (("key: app", "key: App Key"), "snapshots/staging.yaml:8: stripe.webhook_endpoints[0].key: String should match pattern"),
-        (("      enabled_events", "      colour: red\n      enabled_events"), "snapshots/staging.yaml:10: stripe.webhook_endpoints[0].colour: unknown field"),
+        (
+            ("url: https://app.example.com/stripe", "url: ftp://app"),
+            "snapshots/staging.yaml:9: stripe.webhook_endpoints[0].url: must be an absolute http(s) URL",
+        ),
+        (
+            ("[invoice.paid]", "[invoice.payed]"),
+            "snapshots/staging.yaml:10: stripe.webhook_endpoints[0].enabled_events: unknown Stripe event type(s): invoice.payed",
+        ),
+        (
+            ("key: app", "key: App Key"),
+            "snapshots/staging.yaml:8: stripe.webhook_endpoints[0].key: String should match pattern",
+        ),
+        (
+            ("      enabled_events", "      colour: red\n      enabled_events"),
+            "snapshots/staging.yaml:10: stripe.webhook_endpoints[0].colour: unknown field",
+        ),
         (("version: 1", "version: 2"), "snapshots/staging.yaml:1: version: Input should be 1"),
-        (("mode: test", "mode: sandbox"), "snapshots/staging.yaml:5: scope.stripe.mode: Input should be 'test' or 'live'"),
-        (("[invoice.paid]", "invoice.paid"), "snapshots/staging.yaml:10: stripe.webhook_endpoints[0].enabled_events: Input should be a valid list"),
+        (
+            ("mode: test", "mode: sandbox"),
+            "snapshots/staging.yaml:5: scope.stripe.mode: Input should be 'test' or 'live'",
+        ),
+        (
+            ("[invoice.paid]", "invoice.paid"),
+            "snapshots/staging.yaml:10: stripe.webhook_endpoints[0].enabled_events: Input should be a valid list",
+        ),
     ],
 )
 def test_each_problem_names_file_line_path_and_reason(edit: tuple[str, str], expected: str) -> None:
@@ -69,7 +87,9 @@ def test_yaml_syntax_errors_name_the_line() -> None:
 
 
 def test_two_endpoints_with_one_url_are_refused() -> None:
-    doubled = VALID + "    - key: other\n      url: https://app.example.com/stripe\n      enabled_events: ['*']\n"
+    doubled = (
+        VALID + "    - key: other\n      url: https://app.example.com/stripe\n      enabled_events: ['*']\n"
+    )
     assert any("two entries have the same url" in p for p in problems(doubled))
 
 
@@ -89,5 +109,5 @@ def test_every_problem_is_reported_at_once() -> None:
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(DesiredStateError, match="missing.yaml: <document>: cannot read the file"):
+    with pytest.raises(DesiredStateError, match=r"missing\.yaml: <document>: cannot read the file"):
         load_document(tmp_path / "missing.yaml")
