@@ -10,21 +10,30 @@ export PATH := $(CURDIR)/.venv/bin:$(PATH)
 export PULUMI_SKIP_UPDATE_CHECK := true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 
-.PHONY: help setup demo test lint engine
+.PHONY: help setup demo test lint engine lock
 
 help:
 	@echo "make setup  - virtualenv with the locked dependencies, then the pinned Pulumi engine (first time: ~5 min)"
 	@echo "make demo   - drift and restore against the offline sandbox (runs setup first)"
 	@echo "make test   - the whole test suite, end-to-end tests included (runs setup first)"
 	@echo "make lint   - ruff and mypy"
+	@echo "make lock   - re-resolve requirements.lock from pyproject.toml (hashes included)"
 
 $(UV):
 	@echo "[setup] bootstrapping uv $(UV_VERSION) into .tools/"
 	@$(PYTHON) -m venv .tools/uv && .tools/uv/bin/pip install -q "uv==$(UV_VERSION)"
 
-setup: $(UV)
-	@echo "[setup] syncing .venv with uv.lock"
-	@$(UV) sync --frozen --quiet
+.venv/bin/python: | $(UV)
+	@$(UV) venv --quiet .venv
+
+lock: $(UV)
+	@$(UV) pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+	  --python-platform linux --quiet -o requirements.lock
+
+setup: $(UV) .venv/bin/python
+	@echo "[setup] syncing .venv with requirements.lock"
+	@$(UV) pip sync --quiet --python .venv/bin/python requirements.lock
+	@$(UV) pip install --quiet --python .venv/bin/python --no-deps --no-build-isolation -e .
 	@bash toolchain/build.sh .venv/bin
 	@chmod +x bin/pulumi-resource-backstop
 

@@ -8,7 +8,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 bin="${1:-$here/../.venv/bin}"
 mkdir -p "$bin"
 bin="$(cd "$bin" && pwd)"
-export GOTOOLCHAIN=local GOPROXY="${GOPROXY:-https://proxy.golang.org}"
+export GOTOOLCHAIN=local
 
 say() { printf '[engine %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 
