@@ -7,13 +7,15 @@ from starlette.routing import Mount
 
 from sandbox.core import control
 from sandbox.core.context import Sandbox
+from sandbox.fixtures import FIXTURES
 from sandbox.stripe import routes as stripe_routes
 
 
 def build_app(sandbox: Sandbox) -> Starlette:
+    vendors = [stripe_routes]
     return Starlette(
         routes=[
-            Mount(stripe_routes.PREFIX, routes=stripe_routes.routes(sandbox)),
-            Mount("/_sandbox", routes=control.routes(sandbox)),
+            *(Mount(vendor.PREFIX, routes=vendor.routes(sandbox)) for vendor in vendors),
+            Mount("/_sandbox", routes=control.routes(sandbox, FIXTURES)),
         ]
     )

@@ -11,13 +11,21 @@ DEMO_PASSPHRASE = "backstop-sandbox-demo"
 
 def environment(port: int, project_dir: Path) -> dict[str, str]:
     base = f"http://127.0.0.1:{port}"
-    stripe_keys = keys("stripe")
+    stripe, clerk = keys("stripe"), keys("clerk")
     home = project_dir / ".sandbox"
     return {
         "BACKSTOP_SANDBOX_URL": base,
         "BACKSTOP_STRIPE_BASE_URL": f"{base}/stripe",
-        "BACKSTOP_SANDBOX_STRIPE_KEY_STAGING": stripe_keys["acct_derrimut_staging"],
-        "BACKSTOP_SANDBOX_STRIPE_KEY_PROD": stripe_keys["acct_derrimut_prod"],
+        "BACKSTOP_CLERK_BASE_URL": f"{base}/clerk/v1",
+        "BACKSTOP_SVIX_BASE_URL": f"{base}/svix",
+        "BACKSTOP_VAPI_BASE_URL": f"{base}/vapi",
+        "BACKSTOP_VERCEL_BASE_URL": f"{base}/vercel",
+        "BACKSTOP_SANDBOX_STRIPE_KEY_STAGING": stripe["acct_derrimut_staging"],
+        "BACKSTOP_SANDBOX_STRIPE_KEY_PROD": stripe["acct_derrimut_prod"],
+        "BACKSTOP_SANDBOX_CLERK_KEY_STAGING": clerk["ins_derrimut_staging"],
+        "BACKSTOP_SANDBOX_CLERK_KEY_PROD": clerk["ins_derrimut_prod"],
+        "BACKSTOP_SANDBOX_VAPI_KEY": keys("vapi")["org_derrimut"],
+        "BACKSTOP_SANDBOX_VERCEL_TOKEN": keys("vercel")["team_derrimut"],
         "PULUMI_HOME": str(home / "pulumi-home"),
         "PULUMI_BACKEND_URL": f"file://{home / 'state'}",
         "PULUMI_CONFIG_PASSPHRASE": DEMO_PASSPHRASE,

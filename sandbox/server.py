@@ -21,7 +21,7 @@ def serve(port: int, state: Path | None, seed: int | None = None, port_file: Pat
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
     bound = sock.getsockname()[1]
-    app = build_app(Sandbox(store=Store(state), ids=IdFactory(seed)))
+    app = build_app(Sandbox(store=Store(state), ids=IdFactory(seed), public_url=f"http://127.0.0.1:{bound}"))
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     print(f"sandbox listening on http://127.0.0.1:{bound} (state: {state or 'memory only'})", flush=True)

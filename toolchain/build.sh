@@ -45,3 +45,11 @@ install -m 0755 "$cli_sdk/python/cmd/pulumi-language-python-exec" "$bin/"
 install -m 0755 "$cli_sdk/python/dist/pulumi-resource-pulumi-python" "$bin/"
 install -m 0755 "$host_sdk/python/dist/pulumi-analyzer-policy-python" "$bin/"
 say "engine ready in $bin: $("$bin/pulumi" version)"
+
+# Stripe's OpenAPI document (from the pinned stripe-mock module), for the sandbox's fidelity tests.
+spec_out="$here/../.tools/stripe-openapi"
+mock_dir="$(cd "$here/stripe-spec" && go mod download "github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION" \
+  && go list -m -f '{{.Dir}}' github.com/stripe/stripe-mock)"
+mkdir -p "$spec_out"
+install -m 0644 "$mock_dir/embedded/openapi/spec3.json" "$mock_dir/embedded/openapi/fixtures3.json" "$spec_out/"
+say "Stripe OpenAPI $STRIPE_MOCK_VERSION in .tools/stripe-openapi"

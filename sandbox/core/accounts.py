@@ -1,7 +1,8 @@
 """The fake accounts the sandbox serves, and the API keys that select them.
 
 One sandbox hosts the prod and the staging side of the runbook's platform at once: separate Stripe
-accounts (live- and test-mode keys), as the runbook has them. The keys are obviously fake.
+accounts (live- and test-mode keys) and Clerk instances, but one Vapi org and one Vercel team shared by
+both, as the runbook has them. The keys are obviously fake.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ class Account:
 ACCOUNTS: tuple[Account, ...] = (
     Account("stripe", "acct_derrimut_staging", "sk_test_sandbox_derrimut_staging", livemode=False),
     Account("stripe", "acct_derrimut_prod", "sk_live_sandbox_derrimut_prod", livemode=True),
+    Account("clerk", "ins_derrimut_staging", "sk_test_sandbox_clerk_derrimut_staging", livemode=False),
+    Account("clerk", "ins_derrimut_prod", "sk_live_sandbox_clerk_derrimut_prod", livemode=True),
+    Account("vapi", "org_derrimut", "5a4db0c5-0000-4000-8000-00000000d3a1"),
+    Account("vercel", "team_derrimut", "vercelsandboxtokenderrimut0000000"),
 )
 
 
@@ -30,6 +35,17 @@ def by_key(vendor: str, api_key: str) -> Account | None:
     return None
 
 
+def by_name(vendor: str, name: str) -> Account | None:
+    for account in ACCOUNTS:
+        if account.vendor == vendor and account.name == name:
+            return account
+    return None
+
+
 def keys(vendor: str) -> dict[str, str]:
     """Account name -> API key, for `backstop sandbox env`."""
     return {a.name: a.api_key for a in ACCOUNTS if a.vendor == vendor}
+
+
+def bearer(header: str) -> str | None:
+    return header[7:].strip() if header.startswith("Bearer ") else None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
+
+from sandbox.core.errors import HttpError
 
 
-class StripeError(Exception):
+class StripeError(HttpError):
     def __init__(
         self,
         status: int,
@@ -20,7 +22,7 @@ class StripeError(Exception):
         super().__init__(message)
         self.status, self.message, self.type, self.code, self.param = status, message, type_, code, param
 
-    def response(self) -> JSONResponse:
+    def response(self) -> Response:
         body: dict[str, Any] = {"type": self.type, "message": self.message}
         if self.code:
             body["code"] = self.code
@@ -44,3 +46,14 @@ def invalid(param: str, message: str) -> StripeError:
 
 def required(param: str) -> StripeError:
     return StripeError(400, f"Missing required param: {param}.", code="parameter_missing", param=param)
+
+
+def envelope(status: int, message: str, headers: dict[str, str]) -> Response:
+    """Stripe's answer to an injected fault or an exhausted rate limit."""
+    if status == 429:
+        error = StripeError(429, message, code="rate_limit")
+    else:
+        error = StripeError(status, message, type_="api_error" if status >= 500 else "invalid_request_error")
+    response = error.response()
+    response.headers.update(headers)
+    return response

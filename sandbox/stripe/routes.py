@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -12,8 +12,10 @@ from starlette.routing import Route
 
 from sandbox.core.accounts import Account, by_key
 from sandbox.core.context import Sandbox
+from sandbox.core.http import Handler, Vendor, route
+from sandbox.core.ratelimit import RateLimit
 from sandbox.stripe import forms
-from sandbox.stripe.errors import StripeError
+from sandbox.stripe.errors import StripeError, envelope
 from sandbox.stripe.state import StripeAccount
 
 PREFIX = "/stripe"
@@ -32,7 +34,7 @@ def _api_key(request: Request) -> str | None:
     return None
 
 
-def _authenticate(request: Request) -> Account:
+def authenticate(request: Request) -> Account:
     key = _api_key(request)
     if not key:
         raise StripeError(
@@ -46,63 +48,46 @@ def _authenticate(request: Request) -> Account:
     return account
 
 
-async def _params(request: Request) -> dict[str, Any]:
-    if request.method in ("GET", "DELETE"):
-        return forms.decode(request.url.query)
-    return forms.decode((await request.body()).decode())
+def rate_limit(account: Account) -> RateLimit:
+    """Stripe documents 100 operations/s in live mode and 25/s in test mode."""
+    per_second = 100.0 if account.livemode else 25.0
+    return RateLimit(rate=per_second, burst=per_second)
 
 
-def _endpoint(
-    sandbox: Sandbox, template: str, operation: Operation
-) -> Callable[[Request], Awaitable[Response]]:
-    async def handle(request: Request) -> Response:
-        account: Account | None = None
-        status = 500
+VENDOR = Vendor("stripe", PREFIX, authenticate, envelope, rate_limit, retry_after_header=False)
+
+
+def _handler(sandbox: Sandbox, operation: Operation) -> Handler:
+    async def handle(request: Request, account: Account) -> Response:
         try:
-            account = _authenticate(request)
-            params = await _params(request)
-            stripe = StripeAccount(sandbox, account)
-            key = request.headers.get("idempotency-key") if request.method == "POST" else None
-            path = request.url.path.removeprefix(PREFIX)
-            replayed = stripe.replay(key, request.method, path, params) if key else None
-            if replayed is not None:
-                status = replayed[0]
-                return JSONResponse(replayed[1], status_code=status, headers={"Idempotent-Replayed": "true"})
-            body = operation(stripe, params, dict(request.path_params), path)
-            status = 200
-            if request.method != "GET":
-                if key:
-                    stripe.remember(key, request.method, path, params, status, body)
-                sandbox.store.persist()
-            return JSONResponse(body, headers={"Request-Id": sandbox.ids.prefixed("req_", 14)})
+            if request.method in ("GET", "DELETE"):
+                params = forms.decode(request.url.query)
+            else:
+                params = forms.decode((await request.body()).decode())
         except forms.FormError as exc:
-            error = StripeError(400, str(exc), param=exc.param)
-            status = error.status
-            return error.response()
-        except StripeError as exc:
-            status = exc.status
-            return exc.response()
-        finally:
-            sandbox.log.add(
-                "stripe",
-                account.name if account else None,
-                request.method,
-                template,
-                request.url.path,
-                status,
-            )
+            raise StripeError(400, str(exc), param=exc.param) from None
+        stripe = StripeAccount(sandbox, account)
+        path = request.url.path.removeprefix(PREFIX)
+        key = request.headers.get("idempotency-key") if request.method == "POST" else None
+        replayed = stripe.replay(key, request.method, path, params) if key else None
+        if replayed is not None:
+            return JSONResponse(replayed[1], status_code=replayed[0], headers={"Idempotent-Replayed": "true"})
+        body = operation(stripe, params, dict(request.path_params), path)
+        if key:
+            stripe.remember(key, request.method, path, params, 200, body)
+        return JSONResponse(body, headers={"Request-Id": sandbox.ids.prefixed("req_", 14)})
 
     return handle
 
 
 def routes(sandbox: Sandbox) -> list[Route]:
-    def we(template: str, method: str, operation: Operation) -> Route:
-        return Route(template, _endpoint(sandbox, template, operation), methods=[method])
+    def op(method: str, template: str, operation: Operation) -> Route:
+        return route(sandbox, VENDOR, method, template, _handler(sandbox, operation))
 
     return [
-        we("/v1/webhook_endpoints", "POST", lambda s, p, _a, _u: s.create_webhook_endpoint(p)),
-        we("/v1/webhook_endpoints", "GET", lambda s, p, _a, u: s.list_webhook_endpoints(p, u)),
-        we("/v1/webhook_endpoints/{id}", "GET", lambda s, _p, a, _u: s.get_webhook_endpoint(a["id"])),
-        we("/v1/webhook_endpoints/{id}", "POST", lambda s, p, a, _u: s.update_webhook_endpoint(a["id"], p)),
-        we("/v1/webhook_endpoints/{id}", "DELETE", lambda s, _p, a, _u: s.delete_webhook_endpoint(a["id"])),
+        op("POST", "/v1/webhook_endpoints", lambda s, p, _a, _u: s.create_webhook_endpoint(p)),
+        op("GET", "/v1/webhook_endpoints", lambda s, p, _a, u: s.list_webhook_endpoints(p, u)),
+        op("GET", "/v1/webhook_endpoints/{id}", lambda s, _p, a, _u: s.get_webhook_endpoint(a["id"])),
+        op("POST", "/v1/webhook_endpoints/{id}", lambda s, p, a, _u: s.update_webhook_endpoint(a["id"], p)),
+        op("DELETE", "/v1/webhook_endpoints/{id}", lambda s, _p, a, _u: s.delete_webhook_endpoint(a["id"])),
     ]

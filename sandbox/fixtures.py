@@ -1,0 +1,17 @@
+"""Named fixtures for `POST /_sandbox/fixtures/<name>`: each vendor seeds its part."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sandbox.core.context import Sandbox
+from sandbox.stripe import fixtures as stripe_fixtures
+
+
+def derrimut(sandbox: Sandbox) -> dict[str, Any]:
+    """The runbook's platform: a prod and a staging side (see each vendor's fixtures module)."""
+    return {"stripe": stripe_fixtures.derrimut(sandbox)}
+
+
+FIXTURES: dict[str, Callable[[Sandbox], dict[str, Any]]] = {"derrimut": derrimut}
