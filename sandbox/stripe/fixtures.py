@@ -6,6 +6,7 @@ from typing import Any
 
 from sandbox.core.accounts import by_name
 from sandbox.core.context import Sandbox
+from sandbox.stripe import prices, products, webhook_endpoints
 from sandbox.stripe.state import StripeAccount
 
 BILLING_EVENTS = [
@@ -22,6 +23,25 @@ APP_EVENTS = [
     "payment_intent.payment_failed",
     "charge.refunded",
 ]
+MEMBERSHIPS: list[tuple[str, str, dict[str, Any]]] = [
+    (
+        "18-month-minimum",
+        "18-Month Minimum Membership",
+        {"unit_amount": 1995, "recurring": {"interval": "week", "interval_count": 2}},
+    ),
+    (
+        "12-month-minimum",
+        "12-Month Minimum Membership",
+        {"unit_amount": 2495, "recurring": {"interval": "week", "interval_count": 2}},
+    ),
+    (
+        "no-lock-in",
+        "No Lock-in Membership",
+        {"unit_amount": 3495, "recurring": {"interval": "week", "interval_count": 2}},
+    ),
+    ("12-month-upfront", "12-Month Upfront Membership", {"unit_amount": 64900}),
+]
+"""The runbook's four membership tiers, with AUD prices (fortnightly debits, or one payment upfront)."""
 SIDES = {
     "acct_derrimut_prod": ("https://spotted-gerbil-236.convex.site", "https://www.derrimut247.com.au", ""),
     "acct_derrimut_staging": (
@@ -39,22 +59,47 @@ def derrimut(sandbox: Sandbox) -> dict[str, Any]:
         assert account is not None
         stripe = StripeAccount(sandbox, account)
         endpoints = [
-            stripe.create_webhook_endpoint(
+            webhook_endpoints.create(
+                stripe,
                 {
                     "url": f"{convex}/stripe/webhook",
                     "enabled_events": BILLING_EVENTS,
                     "description": f"Membership billing events for the Convex backend{suffix}",
                     "api_version": "2026-08-26.dahlia",
                     "metadata": {"owner": "platform"},
-                }
+                },
             ),
-            stripe.create_webhook_endpoint(
+            webhook_endpoints.create(
+                stripe,
                 {
                     "url": f"{app}/api/webhooks/stripe",
                     "enabled_events": APP_EVENTS,
                     "description": f"Checkout and refund events for the Next.js app{suffix}",
-                }
+                },
             ),
         ]
-        created[name] = {"webhook_endpoints": [e["id"] for e in endpoints]}
+        made_products, made_prices = [], []
+        for product_id, title, price in MEMBERSHIPS:
+            made_products.append(
+                products.create(stripe, {"id": product_id, "name": title, "metadata": {"tier": product_id}})[
+                    "id"
+                ]
+            )
+            made = prices.create(
+                stripe,
+                {
+                    "product": product_id,
+                    "currency": "aud",
+                    "lookup_key": product_id,
+                    "tax_behavior": "inclusive",
+                    **price,
+                },
+            )
+            products.update(stripe, product_id, {"default_price": made["id"]})
+            made_prices.append(made["id"])
+        created[name] = {
+            "webhook_endpoints": [e["id"] for e in endpoints],
+            "products": made_products,
+            "prices": made_prices,
+        }
     return created

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -14,12 +15,30 @@ from sandbox.core.accounts import Account, by_key
 from sandbox.core.context import Sandbox
 from sandbox.core.http import Handler, Vendor, route
 from sandbox.core.ratelimit import RateLimit
-from sandbox.stripe import forms
+from sandbox.stripe import forms, prices, products, webhook_endpoints
 from sandbox.stripe.errors import StripeError, envelope
 from sandbox.stripe.state import StripeAccount
 
 PREFIX = "/stripe"
 Operation = Callable[[StripeAccount, dict[str, Any], dict[str, str], str], Any]
+_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$")
+
+NOT_EMULATED: tuple[str, ...] = (
+    "GET /v1/products/search, GET /v1/prices/search — Backstop lists and filters instead",
+    "/v1/products/{product}/features — product features (entitlements) are not part of the runbook",
+    "DELETE /v1/prices/{price} — Stripe has no such operation either (404 unrecognized URL, as Stripe)",
+    "everything else in Stripe's API (customers, subscriptions, …): live data, not configuration",
+)
+DEVIATIONS: tuple[str, ...] = (
+    "api_version: accepts the spec's enum plus dated versions newer than the spec (2026-08-26.dahlia), "
+    "because stripe-python 16.1.0 pins 2026-10-28.endive, newer than the spec",
+    "GET /v1/prices without `active` lists active and archived prices (the SDK docstring's 'active only' "
+    "is UNCERTAIN in api-facts.md; listing all keeps archived prices visible to drift checks)",
+    "lookup_key='' on price update unsets the key (UNCERTAIN in api-facts.md)",
+    "live-mode webhook endpoint URLs must use https (Stripe requires https for live endpoints)",
+    "rate limits: 100 ops/s (live) and 25 ops/s (test) per account as one bucket; Stripe's per-endpoint "
+    "limits are not modelled; 429s carry no Retry-After, as the facts suggest",
+)
 
 
 def _api_key(request: Request) -> str | None:
@@ -45,6 +64,9 @@ def authenticate(request: Request) -> Account:
     account = by_key("stripe", key)
     if account is None:
         raise StripeError(401, f"Invalid API Key provided: {key[:8]}{'*' * 8}{key[-4:]}")
+    version = request.headers.get("stripe-version")
+    if version is not None and not _VERSION.match(version):
+        raise StripeError(400, f"Invalid Stripe API version: {version}", code="api_version_invalid")
     return account
 
 
@@ -75,19 +97,57 @@ def _handler(sandbox: Sandbox, operation: Operation) -> Handler:
         body = operation(stripe, params, dict(request.path_params), path)
         if key:
             stripe.remember(key, request.method, path, params, 200, body)
-        return JSONResponse(body, headers={"Request-Id": sandbox.ids.prefixed("req_", 14)})
+        headers = {"Request-Id": sandbox.ids.prefixed("req_", 14)}
+        if "stripe-version" in request.headers:
+            headers["Stripe-Version"] = request.headers["stripe-version"]
+        return JSONResponse(body, headers=headers)
 
     return handle
+
+
+async def _unrecognized(request: Request, account: Account) -> Response:
+    path = request.url.path.removeprefix(PREFIX)
+    raise StripeError(
+        404,
+        f"Unrecognized request URL ({request.method}: {path}). Please see https://stripe.com/docs "
+        "or we can help at https://support.stripe.com/.",
+    )
 
 
 def routes(sandbox: Sandbox) -> list[Route]:
     def op(method: str, template: str, operation: Operation) -> Route:
         return route(sandbox, VENDOR, method, template, _handler(sandbox, operation))
 
+    we, prod, price = "/v1/webhook_endpoints", "/v1/products", "/v1/prices"
     return [
-        op("POST", "/v1/webhook_endpoints", lambda s, p, _a, _u: s.create_webhook_endpoint(p)),
-        op("GET", "/v1/webhook_endpoints", lambda s, p, _a, u: s.list_webhook_endpoints(p, u)),
-        op("GET", "/v1/webhook_endpoints/{id}", lambda s, _p, a, _u: s.get_webhook_endpoint(a["id"])),
-        op("POST", "/v1/webhook_endpoints/{id}", lambda s, p, a, _u: s.update_webhook_endpoint(a["id"], p)),
-        op("DELETE", "/v1/webhook_endpoints/{id}", lambda s, _p, a, _u: s.delete_webhook_endpoint(a["id"])),
+        op("POST", we, lambda s, p, _a, _u: webhook_endpoints.create(s, p)),
+        op("GET", we, lambda s, p, _a, u: webhook_endpoints.list_all(s, p, u)),
+        op(
+            "GET",
+            f"{we}/{{webhook_endpoint}}",
+            lambda s, p, a, _u: webhook_endpoints.retrieve(s, a["webhook_endpoint"], p),
+        ),
+        op(
+            "POST",
+            f"{we}/{{webhook_endpoint}}",
+            lambda s, p, a, _u: webhook_endpoints.update(s, a["webhook_endpoint"], p),
+        ),
+        op(
+            "DELETE",
+            f"{we}/{{webhook_endpoint}}",
+            lambda s, _p, a, _u: webhook_endpoints.delete(s, a["webhook_endpoint"]),
+        ),
+        op("POST", prod, lambda s, p, _a, _u: products.create(s, p)),
+        op("GET", prod, lambda s, p, _a, u: products.list_all(s, p, u)),
+        op("GET", f"{prod}/{{id}}", lambda s, p, a, _u: products.retrieve(s, a["id"], p)),
+        op("POST", f"{prod}/{{id}}", lambda s, p, a, _u: products.update(s, a["id"], p)),
+        op("DELETE", f"{prod}/{{id}}", lambda s, _p, a, _u: products.delete(s, a["id"])),
+        op("POST", price, lambda s, p, _a, _u: prices.create(s, p)),
+        op("GET", price, lambda s, p, _a, u: prices.list_all(s, p, u)),
+        op("GET", f"{price}/{{price}}", lambda s, p, a, _u: prices.retrieve(s, a["price"], p)),
+        op("POST", f"{price}/{{price}}", lambda s, p, a, _u: prices.update(s, a["price"], p)),
+        *(
+            route(sandbox, VENDOR, method, "/{path:path}", _unrecognized)
+            for method in ("GET", "POST", "DELETE")
+        ),
     ]

@@ -1,4 +1,4 @@
-"""Stripe objects of one account: create, read, update, delete, list, and idempotent replays."""
+"""The stored objects of one Stripe account, its idempotency records, and Stripe's list pagination."""
 
 from __future__ import annotations
 
@@ -8,61 +8,26 @@ from typing import Any
 
 from sandbox.core.accounts import Account
 from sandbox.core.context import Sandbox
-from sandbox.stripe import models
 from sandbox.stripe.errors import StripeError, invalid, missing
 
 IDEMPOTENCY_TTL = 24 * 3600
-WEBHOOK_ENDPOINTS = "webhook_endpoints"
 
 
 class StripeAccount:
     def __init__(self, sandbox: Sandbox, account: Account) -> None:
         self.sandbox, self.account = sandbox, account
 
-    def _objects(self, name: str) -> dict[str, dict[str, Any]]:
-        return self.sandbox.store.collection("stripe", self.account.name, name)
+    def objects(self, collection: str) -> dict[str, dict[str, Any]]:
+        return self.sandbox.store.collection("stripe", self.account.name, collection)
 
-    # Webhook endpoints
-    def create_webhook_endpoint(self, params: dict[str, Any]) -> dict[str, Any]:
-        ids = self.sandbox.ids
-        endpoint = models.new_webhook_endpoint(
-            params,
-            object_id=ids.prefixed("we_"),
-            secret=ids.prefixed("whsec_", 32),
-            created=self.sandbox.now(),
-            livemode=self.account.livemode,
-        )
-        self._objects(WEBHOOK_ENDPOINTS)[endpoint["id"]] = endpoint
-        return models.public_webhook_endpoint(endpoint, with_secret=True)
-
-    def get_webhook_endpoint(self, object_id: str) -> dict[str, Any]:
-        return models.public_webhook_endpoint(self._stored(WEBHOOK_ENDPOINTS, "webhook endpoint", object_id))
-
-    def update_webhook_endpoint(self, object_id: str, params: dict[str, Any]) -> dict[str, Any]:
-        current = self._stored(WEBHOOK_ENDPOINTS, "webhook endpoint", object_id)
-        updated = models.update_webhook_endpoint(current, params)
-        self._objects(WEBHOOK_ENDPOINTS)[object_id] = updated
-        return models.public_webhook_endpoint(updated)
-
-    def delete_webhook_endpoint(self, object_id: str) -> dict[str, Any]:
-        self._stored(WEBHOOK_ENDPOINTS, "webhook endpoint", object_id)
-        del self._objects(WEBHOOK_ENDPOINTS)[object_id]
-        return {"id": object_id, "object": "webhook_endpoint", "deleted": True}
-
-    def list_webhook_endpoints(self, params: dict[str, Any], url: str) -> dict[str, Any]:
-        models.reject_unknown(params, {"limit", "starting_after", "ending_before", "expand"})
-        items = [models.public_webhook_endpoint(o) for o in self._objects(WEBHOOK_ENDPOINTS).values()]
-        return paginate(list(reversed(items)), params, url)
-
-    def _stored(self, collection: str, kind: str, object_id: str) -> dict[str, Any]:
-        found = self._objects(collection).get(object_id)
+    def stored(self, collection: str, kind: str, object_id: str) -> dict[str, Any]:
+        found = self.objects(collection).get(object_id)
         if found is None:
             raise missing(kind, object_id)
         return found
 
-    # Idempotency-Key replays
     def replay(self, key: str, method: str, path: str, params: dict[str, Any]) -> tuple[int, Any] | None:
-        record = self._objects("_idempotency").get(key)
+        record = self.objects("_idempotency").get(key)
         if record is None or self.sandbox.now() - record["at"] > IDEMPOTENCY_TTL:
             return None
         if record["fingerprint"] != _fingerprint(method, path, params):
@@ -77,7 +42,7 @@ class StripeAccount:
     def remember(
         self, key: str, method: str, path: str, params: dict[str, Any], status: int, body: Any
     ) -> None:
-        self._objects("_idempotency")[key] = {
+        self.objects("_idempotency")[key] = {
             "at": self.sandbox.now(),
             "fingerprint": _fingerprint(method, path, params),
             "status": status,

@@ -1,4 +1,4 @@
-"""Validation of Stripe request parameters and the shape of the objects Stripe returns."""
+"""Validation of Stripe request parameters shared by every object family."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from sandbox.stripe.errors import StripeError, invalid, required, unknown_parameter
-from sandbox.stripe.forms import parse_bool
+from sandbox.stripe.errors import StripeError, invalid, unknown_parameter
+from sandbox.stripe.forms import FormError, parse_bool
 
 _DATA = Path(__file__).parent / "data"
+CURRENCIES = frozenset(json.loads((_DATA / "currencies.json").read_text())["currencies"])
+"""Stripe's supported presentment currencies (docs.stripe.com/currencies)."""
 _API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$")
 
 
@@ -64,12 +66,70 @@ def check_api_version(value: Any) -> str:
     raise invalid("api_version", f"Invalid api_version: {value}")
 
 
-def check_description(value: Any) -> str | None:
+def check_string(param: str, value: Any, max_length: int = 5000) -> str | None:
+    """A string parameter; `""` unsets it (None)."""
     if not isinstance(value, str):
-        raise invalid("description", "Invalid string: description")
-    if len(value) > 5000:
-        raise invalid("description", "Invalid string: description must be at most 5000 characters")
+        raise invalid(param, f"Invalid string: {param}")
+    if len(value) > max_length:
+        raise invalid(param, f"Invalid string: {param} must be at most {max_length} characters")
     return value or None
+
+
+def check_description(value: Any) -> str | None:
+    return check_string("description", value)
+
+
+def check_int(param: str, value: Any, minimum: int | None = None, maximum: int | None = None) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise StripeError(
+            400, f"Invalid integer: {value}", code="parameter_invalid_integer", param=param
+        ) from None
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        raise StripeError(
+            400, f"Invalid integer: {param} is out of range", code="parameter_invalid_integer", param=param
+        )
+    return number
+
+
+def check_enum(param: str, value: Any, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise invalid(param, f"Invalid {param}: must be one of {', '.join(allowed)}")
+    return str(value)
+
+
+def check_bool(param: str, value: Any) -> bool:
+    try:
+        return parse_bool(param, value)
+    except FormError:
+        raise StripeError(
+            400, f"Invalid boolean: {value}", code="parameter_invalid_boolean", param=param
+        ) from None
+
+
+def check_currency(param: str, value: Any) -> str:
+    if not isinstance(value, str) or value.lower() not in CURRENCIES:
+        raise invalid(param, f"Invalid currency: {value}. Stripe currently supports these currencies: ...")
+    return value.lower()
+
+
+def check_string_list(param: str, value: Any, max_items: int) -> list[str]:
+    if value == "":
+        return []
+    if not isinstance(value, list) or len(value) > max_items or not all(isinstance(v, str) for v in value):
+        raise invalid(param, f"Invalid array: {param} takes at most {max_items} strings")
+    return list(value)
+
+
+def check_expand(params: dict[str, Any], allowed: set[str]) -> set[str]:
+    value = params.get("expand", [])
+    if not isinstance(value, list):
+        raise invalid("expand", "Invalid array: expand")
+    for i, path in enumerate(value):
+        if path not in allowed:
+            raise invalid(f"expand[{i}]", f"This property cannot be expanded ({path}).")
+    return set(value)
 
 
 def apply_metadata(current: dict[str, str], value: Any) -> dict[str, str]:
@@ -93,56 +153,3 @@ def apply_metadata(current: dict[str, str], value: Any) -> dict[str, str]:
     if len(merged) > 50:
         raise invalid("metadata", "Metadata can have at most 50 keys.")
     return merged
-
-
-WEBHOOK_CREATE = {"api_version", "connect", "description", "enabled_events", "expand", "metadata", "url"}
-WEBHOOK_UPDATE = {"description", "disabled", "enabled_events", "expand", "metadata", "url"}
-
-
-def new_webhook_endpoint(
-    params: dict[str, Any], *, object_id: str, secret: str, created: int, livemode: bool
-) -> dict[str, Any]:
-    reject_unknown(params, WEBHOOK_CREATE)
-    if "url" not in params:
-        raise required("url")
-    if "enabled_events" not in params:
-        raise required("enabled_events")
-    return {
-        "id": object_id,
-        "object": "webhook_endpoint",
-        "api_version": check_api_version(params["api_version"]) if "api_version" in params else None,
-        "application": None,
-        "created": created,
-        "description": check_description(params["description"]) if "description" in params else None,
-        "enabled_events": check_events(params["enabled_events"]),
-        "livemode": livemode,
-        "metadata": apply_metadata({}, params.get("metadata", {})),
-        "secret": secret,
-        "status": "enabled",
-        "url": check_url(params["url"], livemode),
-        "connect": parse_bool("connect", params.get("connect", "false")),
-    }
-
-
-def update_webhook_endpoint(current: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
-    reject_unknown(params, WEBHOOK_UPDATE)
-    updated = dict(current)
-    if "url" in params:
-        updated["url"] = check_url(params["url"], current["livemode"])
-    if "enabled_events" in params:
-        updated["enabled_events"] = check_events(params["enabled_events"])
-    if "description" in params:
-        updated["description"] = check_description(params["description"])
-    if "disabled" in params:
-        updated["status"] = "disabled" if parse_bool("disabled", params["disabled"]) else "enabled"
-    if "metadata" in params:
-        updated["metadata"] = apply_metadata(current["metadata"], params["metadata"])
-    return updated
-
-
-def public_webhook_endpoint(stored: dict[str, Any], *, with_secret: bool = False) -> dict[str, Any]:
-    """Stripe returns the signing secret in the create response only, and never `connect`."""
-    out = {k: v for k, v in stored.items() if k not in ("secret", "connect")}
-    if with_secret:
-        out["secret"] = stored["secret"]
-    return out

@@ -202,7 +202,7 @@ def test_request_log_counts_per_route(sandbox: SandboxProcess) -> None:
     sdk.v1.webhook_endpoints.retrieve(created.id)
     summary = sandbox.requests()
     assert summary["by_route"] == {
-        "stripe GET /v1/webhook_endpoints/{id}": 1,
+        "stripe GET /v1/webhook_endpoints/{webhook_endpoint}": 1,
         "stripe POST /v1/webhook_endpoints": 1,
     }
     assert summary["mutating"] == 1 and summary["by_vendor"] == {"stripe": 2}
