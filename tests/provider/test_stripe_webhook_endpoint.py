@@ -206,7 +206,7 @@ def test_reads_are_batched_into_one_listing(sandbox: SandboxProcess) -> None:
         after.get("stripe GET /v1/webhook_endpoints", 0) - before.get("stripe GET /v1/webhook_endpoints", 0)
         == 1
     )
-    assert "stripe GET /v1/webhook_endpoints/{id}" not in after
+    assert "stripe GET /v1/webhook_endpoints/{webhook_endpoint}" not in after
 
 
 def test_update_converges_and_clears_undeclared_metadata(sandbox: SandboxProcess) -> None:
