@@ -24,8 +24,9 @@ STRIPE_PROD_KEY = "sk_live_sandbox_derrimut_prod"
 class SandboxProcess:
     """`backstop sandbox serve` on a free port, as a user would start it."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, seed: int | None = None) -> None:
         port_file = workdir / "port"
+        port_file.unlink(missing_ok=True)
         self.process = subprocess.Popen(
             [
                 str(VENV_BIN / "backstop"),
@@ -37,6 +38,7 @@ class SandboxProcess:
                 str(port_file),
                 "--state",
                 str(workdir / "sandbox-state.json"),
+                *(["--seed", str(seed)] if seed is not None else []),
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
