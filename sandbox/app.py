@@ -11,11 +11,14 @@ from sandbox.fixtures import FIXTURES
 from sandbox.stripe import routes as stripe_routes
 
 
+VENDORS = [stripe_routes]
+"""Each vendor's routes module: PREFIX, VENDOR, routes(sandbox), NOT_EMULATED, DEVIATIONS."""
+
+
 def build_app(sandbox: Sandbox) -> Starlette:
-    vendors = [stripe_routes]
     return Starlette(
         routes=[
-            *(Mount(vendor.PREFIX, routes=vendor.routes(sandbox)) for vendor in vendors),
+            *(Mount(vendor.PREFIX, routes=vendor.routes(sandbox)) for vendor in VENDORS),
             Mount("/_sandbox", routes=control.routes(sandbox, FIXTURES)),
         ]
     )
