@@ -10,7 +10,6 @@ from sandbox.core.context import Sandbox
 from sandbox.fixtures import FIXTURES
 from sandbox.stripe import routes as stripe_routes
 
-
 VENDORS = [stripe_routes]
 """Each vendor's routes module: PREFIX, VENDOR, routes(sandbox), NOT_EMULATED, DEVIATIONS."""
 

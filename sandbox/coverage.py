@@ -29,7 +29,7 @@ def _operations(vendor: ModuleType) -> list[tuple[str, str]]:
 
 
 def table() -> str:
-    lines = [BEGIN, "", "| vendor | emulated operation (method and path under the vendor's base URL) |", "|---|---|"]
+    lines = [BEGIN, "", "| vendor | emulated operation (method, path under the vendor's base URL) |", "|---|---|"]
     for vendor in VENDORS:
         name = vendor.VENDOR.name
         for method, path in _operations(vendor):
@@ -37,7 +37,7 @@ def table() -> str:
     lines += ["", "Not emulated:", ""]
     for vendor in VENDORS:
         lines += [f"- {vendor.VENDOR.name}: {item}" for item in vendor.NOT_EMULATED]
-    lines += ["", "Deviations from the vendor's OpenAPI document, and choices where the facts are uncertain:", ""]
+    lines += ["", "Deviations from the vendor's OpenAPI document, and choices where facts are uncertain:", ""]
     for vendor in VENDORS:
         lines += [f"- {vendor.VENDOR.name}: {item}" for item in vendor.DEVIATIONS]
     return "\n".join([*lines, "", END])
