@@ -29,7 +29,7 @@ def _operations(vendor: ModuleType) -> list[tuple[str, str]]:
 
 
 def table() -> str:
-    lines = [BEGIN, "", "| vendor | emulated operation (method, path under the vendor's base URL) |", "|---|---|"]
+    lines = [BEGIN, "", "| vendor | emulated operation (method, path under its base URL) |", "|---|---|"]
     for vendor in VENDORS:
         name = vendor.VENDOR.name
         for method, path in _operations(vendor):

@@ -102,7 +102,9 @@ class OpenApi:
 
     def assert_matches_component(self, name: str, body: Any) -> None:
         """For responses to undocumented operations (e.g. Stripe's 404 for an unknown URL)."""
-        validator = self.validator_class({"$ref": f"{self.uri}#/components/schemas/{name}"}, registry=self.registry)
+        validator = self.validator_class(
+            {"$ref": f"{self.uri}#/components/schemas/{name}"}, registry=self.registry
+        )
         problems = [e.message[:300] for e in validator.iter_errors(body)]
         assert not problems, f"does not match components/schemas/{name}: {problems[:5]}"
 
