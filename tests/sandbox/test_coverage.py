@@ -7,7 +7,9 @@ from sandbox import coverage
 
 def test_the_committed_coverage_table_is_current() -> None:
     text = coverage.README.read_text()
-    assert coverage.render(text) == text, "run `.venv/bin/python -m sandbox.coverage` and commit sandbox/README.md"
+    assert coverage.render(text) == text, (
+        "run `.venv/bin/python -m sandbox.coverage` and commit sandbox/README.md"
+    )
 
 
 def test_every_vendor_lists_what_it_does_not_emulate_and_its_deviations() -> None:
