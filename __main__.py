@@ -30,3 +30,4 @@ if desired.stack != stack:
 if desired.stripe is not None:
     billing = StripeBilling("stripe", desired.stripe)
     pulumi.export("stripe_webhook_endpoints", {key: ep.id for key, ep in billing.webhook_endpoints.items()})
+    pulumi.export("stripe_prices", {key: price.id for key, price in billing.prices.items()})

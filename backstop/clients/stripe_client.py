@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import stripe
 
@@ -13,6 +13,7 @@ from backstop.clients.retry import RetryPolicy, retry_after, with_retries
 T = TypeVar("T")
 Json = dict[str, Any]
 PAGE = 100
+Collection = Literal["webhook_endpoints", "products", "prices"]
 
 
 def _transient(exc: BaseException) -> tuple[bool, float | None]:
@@ -44,34 +45,40 @@ class StripeApi:
         except stripe.StripeError as exc:
             raise _vendor_error(exc) from None
 
-    # Webhook endpoints
-    async def list_webhook_endpoints(self) -> list[Json]:
-        service = self._sdk.v1.webhook_endpoints
-        return await self._list_all(lambda params: service.list_async(params=params))  # type: ignore[arg-type]
+    def _service(self, collection: Collection) -> Any:
+        return getattr(self._sdk.v1, collection)
 
-    async def get_webhook_endpoint(self, endpoint_id: str) -> Json | None:
+    async def list_all(self, collection: Collection, filters: Json | None = None) -> list[Json]:
+        """Every object of the collection matching `filters`, 100 per request (archived ones included)."""
+        service = self._service(collection)
+        return await self._list_all(lambda params: service.list_async(params={**(filters or {}), **params}))
+
+    async def get(self, collection: Collection, object_id: str) -> Json | None:
+        service = self._service(collection)
         try:
-            found = await self._call(lambda: self._sdk.v1.webhook_endpoints.retrieve_async(endpoint_id))
+            found = await self._call(lambda: service.retrieve_async(object_id))
         except NotFound:
             return None
-        return found.to_dict()
+        return dict(found.to_dict())
 
-    async def create_webhook_endpoint(self, params: Json, idempotency_key: str) -> Json:
-        service = self._sdk.v1.webhook_endpoints
+    async def create(self, collection: Collection, params: Json, idempotency_key: str) -> Json:
+        """Every retry sends the same key: a create whose answer was lost is replayed, not repeated."""
+        service = self._service(collection)
         created = await self._call(
-            lambda: service.create_async(params=params, options={"idempotency_key": idempotency_key})  # type: ignore[arg-type]
+            lambda: service.create_async(params=params, options={"idempotency_key": idempotency_key})
         )
-        return created.to_dict()
+        return dict(created.to_dict())
 
-    async def update_webhook_endpoint(self, endpoint_id: str, params: Json) -> Json:
-        service = self._sdk.v1.webhook_endpoints
-        updated = await self._call(lambda: service.update_async(endpoint_id, params=params))  # type: ignore[arg-type]
-        return updated.to_dict()
+    async def update(self, collection: Collection, object_id: str, params: Json) -> Json:
+        service = self._service(collection)
+        updated = await self._call(lambda: service.update_async(object_id, params=params))
+        return dict(updated.to_dict())
 
-    async def delete_webhook_endpoint(self, endpoint_id: str) -> bool:
+    async def delete(self, collection: Collection, object_id: str) -> bool:
         """False when it was already gone."""
+        service = self._service(collection)
         try:
-            await self._call(lambda: self._sdk.v1.webhook_endpoints.delete_async(endpoint_id))
+            await self._call(lambda: service.delete_async(object_id))
         except NotFound:
             return False
         return True

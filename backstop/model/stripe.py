@@ -10,6 +10,7 @@ from pydantic import Field, StringConstraints, field_validator
 from stripe.params import _webhook_endpoint_create_params as _create_params
 
 from backstop.model.common import HttpUrl, Key, Strict
+from backstop.model.stripe_catalog import Product
 
 MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[^\[\]]+$")]
 MetadataValue = Annotated[str, StringConstraints(max_length=500)]
@@ -47,6 +48,9 @@ class WebhookEndpointSpec(Strict):
 class WebhookEndpoint(WebhookEndpointSpec):
     key: Key
 
+    def spec(self) -> WebhookEndpointSpec:
+        return WebhookEndpointSpec(**self.model_dump(exclude={"key"}))
+
 
 class StripeScope(Strict):
     mode: Literal["test", "live"]
@@ -54,6 +58,16 @@ class StripeScope(Strict):
 
 class StripeSection(Strict):
     webhook_endpoints: list[WebhookEndpoint] = Field(default_factory=list)
+    products: list[Product] = Field(default_factory=list)
+
+    @field_validator("products")
+    @classmethod
+    def _unique_products(cls, products: list[Product]) -> list[Product]:
+        no_repeats("key", [p.key for p in products])
+        no_repeats("id", [p.id for p in products])
+        no_repeats("price lookup_key", [price.lookup_key for p in products for price in p.prices])
+        no_repeats("price key", [f"{p.key}/{price.key}" for p in products for price in p.prices])
+        return products
 
     @field_validator("webhook_endpoints")
     @classmethod

@@ -49,7 +49,12 @@ class ProviderContext:
     def __init__(self, config: ProviderConfig) -> None:
         self.config = config
         self.listings = ListingCache()
+        self._locks: dict[str, asyncio.Lock] = {}
         self._stripe: StripeApi | None = None
+
+    def lock(self, name: str) -> asyncio.Lock:
+        """One lock per name, for changes that must not interleave (a product's default price)."""
+        return self._locks.setdefault(name, asyncio.Lock())
 
     @property
     def stripe(self) -> StripeApi:

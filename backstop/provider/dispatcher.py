@@ -26,9 +26,11 @@ from backstop.provider.config import ProviderConfig
 from backstop.provider.context import ProviderContext, ProviderError
 from backstop.provider.resource import ResourceHandler
 from backstop.provider.schema import package_schema
+from backstop.provider.stripe_price import PriceHandler
+from backstop.provider.stripe_product import ProductHandler
 from backstop.provider.stripe_webhook_endpoint import WebhookEndpointHandler
 
-HANDLERS: list[type[ResourceHandler]] = [WebhookEndpointHandler]
+HANDLERS: list[type[ResourceHandler]] = [WebhookEndpointHandler, ProductHandler, PriceHandler]
 
 
 class BackstopProvider(Provider):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import typing
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
 from backstop.provider import VERSION
@@ -18,6 +20,13 @@ _CONFIG = {
 
 def _type_of(annotation: Any) -> dict[str, Any]:
     text = str(annotation)
+    models = [
+        a
+        for a in (annotation, *typing.get_args(annotation))
+        if isinstance(a, type) and issubclass(a, BaseModel)
+    ]
+    if models:
+        return {"type": "object", "additionalProperties": {"$ref": "pulumi.json#/Any"}}
     if "dict[" in text:
         return {"type": "object", "additionalProperties": {"type": "string"}}
     if "list[" in text:

@@ -47,33 +47,33 @@ class WebhookEndpointHandler(ResourceHandler):
         params = _create_params(spec)
         digest = hashlib.sha256(f"{urn}\n{json.dumps(params, sort_keys=True)}".encode()).hexdigest()[:32]
         self.ctx.listings.invalidate(LISTING)
-        same_url = [e for e in await stripe.list_webhook_endpoints() if e["url"] == spec.url]
+        same_url = [e for e in await stripe.list_all("webhook_endpoints") if e["url"] == spec.url]
         secret: str | None = None
         if not same_url:
             # A fresh key per create: a key reused after the endpoint was deleted would replay the dead one.
             key = f"backstop-{digest}-{secrets.token_hex(8)}"
-            live = await stripe.create_webhook_endpoint(_with_marker(params, spec, key), key)
+            live = await stripe.create("webhook_endpoints", _with_marker(params, spec, key), key)
             secret = live["secret"]
         else:
             live = same_url[0]
             key = live["metadata"].get(MARKER, "")
             if key.startswith(f"backstop-{digest}-") and time.time() - live["created"] < REPLAY_WINDOW:
                 # Our own create, interrupted before the engine saved it: the replay returns its secret.
-                replayed = await stripe.create_webhook_endpoint(_with_marker(params, spec, key), key)
+                replayed = await stripe.create("webhook_endpoints", _with_marker(params, spec, key), key)
                 if replayed["id"] == live["id"]:
                     secret = replayed["secret"]
                 else:
-                    await stripe.delete_webhook_endpoint(replayed["id"])
+                    await stripe.delete("webhook_endpoints", replayed["id"])
         live = await self._converge(live, spec)
         return live["id"], _outputs(live, secret)
 
     async def read(self, resource_id: str, state: Json) -> Json | None:
-        listing = await self.ctx.listings.get(LISTING, self.ctx.stripe.list_webhook_endpoints)
-        live = listing.get(resource_id) or await self.ctx.stripe.get_webhook_endpoint(resource_id)
+        listing = await self.ctx.listings.get(LISTING, lambda: self.ctx.stripe.list_all("webhook_endpoints"))
+        live = listing.get(resource_id) or await self.ctx.stripe.get("webhook_endpoints", resource_id)
         return None if live is None else _outputs(live, state.get("secret"))
 
     async def update(self, resource_id: str, state: Json, spec: WebhookEndpointSpec) -> Json:
-        live = await self.ctx.stripe.get_webhook_endpoint(resource_id)
+        live = await self.ctx.stripe.get("webhook_endpoints", resource_id)
         if live is None:
             raise LookupError(
                 f"Stripe webhook endpoint {resource_id} is gone; run `pulumi refresh` and retry"
@@ -83,7 +83,7 @@ class WebhookEndpointHandler(ResourceHandler):
 
     async def delete(self, resource_id: str, state: Json) -> None:
         self.ctx.listings.invalidate(LISTING)
-        await self.ctx.stripe.delete_webhook_endpoint(resource_id)
+        await self.ctx.stripe.delete("webhook_endpoints", resource_id)
 
     async def _converge(self, live: Json, spec: WebhookEndpointSpec) -> Json:
         """Send only what differs from the declared state (Stripe merges metadata, so drop extras)."""
@@ -102,7 +102,7 @@ class WebhookEndpointHandler(ResourceHandler):
         if not params:
             return live
         self.ctx.listings.invalidate(LISTING)
-        return await self.ctx.stripe.update_webhook_endpoint(live["id"], params)
+        return await self.ctx.stripe.update("webhook_endpoints", live["id"], params)
 
 
 def _create_params(spec: WebhookEndpointSpec) -> Json:

@@ -2,37 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 
 from backstop.model.stripe import WebhookEndpointSpec
+from backstop.model.stripe_catalog import PriceSpec, ProductSpec
+from backstop.resources.base import BackstopResource
 
 
-class WebhookEndpoint(pulumi.CustomResource):
+class WebhookEndpoint(BackstopResource):
     """A Stripe webhook endpoint; `secret` is its signing secret (unknown when adopted or imported)."""
 
     url: pulumi.Output[str]
-    enabledEvents: pulumi.Output[list[str]]
     secret: pulumi.Output[str | None]
     status: pulumi.Output[str]
 
     def __init__(
         self, name: str, spec: WebhookEndpointSpec, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        props: dict[str, Any] = {
-            "url": spec.url,
-            "enabledEvents": spec.enabled_events,
-            "description": spec.description,
-            "apiVersion": spec.api_version,
-            "disabled": spec.disabled,
-            "metadata": spec.metadata,
-            "secret": None,
-            "status": None,
-            "created": None,
-            "livemode": None,
-        }
-        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["secret"])
         super().__init__(
-            "backstop:stripe:WebhookEndpoint", name, props, pulumi.ResourceOptions.merge(secret_opts, opts)
+            "backstop:stripe:WebhookEndpoint",
+            name,
+            spec,
+            ("secret", "status", "created", "livemode"),
+            opts,
+            secret_outputs=("secret",),
         )
+
+
+class Product(BackstopResource):
+    """A Stripe product under its custom id; removed from the desired state, it is archived."""
+
+    productId: pulumi.Output[str]
+    defaultPrice: pulumi.Output[str | None]
+
+    def __init__(self, name: str, spec: ProductSpec, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(
+            "backstop:stripe:Product", name, spec, ("default_price", "created", "updated", "livemode"), opts
+        )
+
+
+class Price(BackstopResource):
+    """A Stripe price, adopted by lookup key; removed from the desired state, it is archived."""
+
+    lookupKey: pulumi.Output[str]
+
+    def __init__(self, name: str, spec: PriceSpec, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("backstop:stripe:Price", name, spec, ("type", "created", "livemode"), opts)

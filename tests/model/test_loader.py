@@ -111,3 +111,68 @@ def test_every_problem_is_reported_at_once() -> None:
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(DesiredStateError, match=r"missing\.yaml: <document>: cannot read the file"):
         load_document(tmp_path / "missing.yaml")
+
+
+CATALOG = (
+    VALID
+    + """\
+  products:
+    - key: plan
+      id: no-lock-in
+      name: No lock-in
+      prices:
+        - key: fortnightly
+          lookup_key: no-lock-in
+          currency: aud
+          unit_amount: 3495
+          recurring: {interval: week, interval_count: 2}
+          default: true
+"""
+)
+
+
+def test_a_catalog_parses_into_provider_specs() -> None:
+    desired = parse_document(CATALOG, "x.yaml")
+    assert desired.stripe is not None
+    product = desired.stripe.products[0]
+    price = product.price_spec(product.prices[0])
+    assert (price.product, price.is_default, price.lookup_key) == ("no-lock-in", True, "no-lock-in")
+    assert product.spec().product_id == "no-lock-in"
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            ("currency: aud", "currency: AUD"),
+            "stripe.products[0].prices[0].currency: String should match pattern",
+        ),
+        (
+            ("currency: aud", "currency: abc"),
+            "stripe.products[0].prices[0].currency: 'abc' is not a currency",
+        ),
+        (
+            ("unit_amount: 3495", "unit_amount: -1"),
+            "stripe.products[0].prices[0].unit_amount: Input should be greater",
+        ),
+        (
+            ("interval_count: 2", "interval_count: 200"),
+            "stripe.products[0].prices[0].recurring: interval_count: at most 156",
+        ),
+        (
+            ("default: true", "default: true\n          active: false"),
+            "stripe.products[0].prices: the default price fortnightly can't be archived",
+        ),
+        (("id: no-lock-in", "id: no lock in"), "stripe.products[0].id: String should match pattern"),
+    ],
+)
+def test_catalog_problems_name_the_path(edit: tuple[str, str], expected: str) -> None:
+    found = problems(CATALOG.replace(*edit))
+    assert any(expected in p for p in found), found
+
+
+def test_a_lookup_key_is_declared_once() -> None:
+    doubled = CATALOG + CATALOG.split("  products:\n")[1].replace("key: plan", "key: other").replace(
+        "id: no-lock-in", "id: other"
+    )
+    assert any("two entries have the same price lookup_key 'no-lock-in'" in p for p in problems(doubled))

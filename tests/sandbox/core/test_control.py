@@ -97,7 +97,7 @@ def test_the_stripe_client_retries_through_a_429_storm(sandbox: SandboxProcess) 
         headers={"Retry-After": "0"},
         times=3,
     )
-    assert asyncio.run(StripeApi(STRIPE_STAGING_KEY, f"{sandbox.url}/stripe").list_webhook_endpoints()) == []
+    assert asyncio.run(StripeApi(STRIPE_STAGING_KEY, f"{sandbox.url}/stripe").list_all("webhook_endpoints")) == []
     assert sandbox.requests()["by_route"]["stripe GET /v1/webhook_endpoints"] == 4
 
 
@@ -202,7 +202,7 @@ def test_a_create_whose_answer_is_lost_is_replayed_not_duplicated(sandbox: Sandb
     fault(sandbox, vendor="stripe", method="POST", route=WE, kind="drop", drop="after", times=1)
     api = StripeApi(STRIPE_STAGING_KEY, f"{sandbox.url}/stripe")
     created = asyncio.run(
-        api.create_webhook_endpoint({"url": "https://x.example.com/", "enabled_events": ["*"]}, "key-1")
+        api.create("webhook_endpoints", {"url": "https://x.example.com/", "enabled_events": ["*"]}, "key-1")
     )
     stored = sandbox.stripe_objects("acct_derrimut_staging", "webhook_endpoints")
     assert list(stored) == [created["id"]] and created["secret"] == stored[created["id"]]["secret"]

@@ -1,0 +1,25 @@
+"""The one way the program declares a `backstop` resource: a validated spec, camelCase on the wire."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pydantic import BaseModel
+from pydantic.alias_generators import to_camel
+
+
+class BackstopResource(pulumi.CustomResource):
+    def __init__(
+        self,
+        token: str,
+        name: str,
+        spec: BaseModel,
+        outputs: tuple[str, ...],
+        opts: pulumi.ResourceOptions | None = None,
+        secret_outputs: tuple[str, ...] = (),
+    ) -> None:
+        props: dict[str, Any] = {to_camel(k): v for k, v in spec.model_dump().items()}
+        props.update({to_camel(o): None for o in outputs})
+        secrets = pulumi.ResourceOptions(additional_secret_outputs=[to_camel(s) for s in secret_outputs])
+        super().__init__(token, name, props, pulumi.ResourceOptions.merge(secrets, opts))
