@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from backstop.commands import sandbox
+from backstop.commands import backup, backups, drift, prune, sandbox
 
 app = typer.Typer(
     help="Backups, drift detection and restores of third-party configuration, on the Pulumi engine.",
     no_args_is_help=True,
+    pretty_exceptions_enable=False,
 )
 app.add_typer(sandbox.app, name="sandbox")
+app.command("backup")(backup.command)
+app.command("backups")(backups.command)
+app.command("drift")(drift.command)
+app.command("prune")(prune.command)
 
 
 def main() -> None:

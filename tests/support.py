@@ -138,6 +138,19 @@ class Engine:
             raise AssertionError(f"{' '.join(args)} exited {done.returncode}:\n{result.output[-6000:]}")
         return result
 
+    def backstop(self, *args: str, ok: tuple[int, ...] = (0,), timeout: float = 300) -> Result:
+        """The `backstop` command, as a user runs it, with this engine's environment."""
+        command = [str(VENV_BIN / "backstop"), *args]
+        env = {**self.env(), "BACKSTOP_BACKUPS_DIR": str(self.home / "backups"), "COLUMNS": "200"}
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+        result = Result(command, done.returncode, done.stdout, done.stderr)
+        self.transcript.append(result)
+        if done.returncode not in ok:
+            raise AssertionError(
+                f"backstop {' '.join(args)} exited {done.returncode}:\n{result.output[-6000:]}"
+            )
+        return result
+
     def init_stack(self, stack: str) -> None:
         self.pulumi("stack", "init", stack)
 

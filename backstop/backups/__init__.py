@@ -1,0 +1,1 @@
+"""The backup catalogue: folders under snapshots/backups/<stack>/, each with its manifest."""

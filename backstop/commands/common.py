@@ -1,0 +1,63 @@
+"""What every command shares: exit codes, output (human or `--json`), and turning failures into them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn, TypeVar
+
+import typer
+from pulumi.automation import errors as auto_errors
+from rich.console import Console
+
+from backstop.model import DesiredStateError
+
+OK, DRIFT, INPUT_ERROR, VENDOR_ERROR = 0, 1, 2, 3
+T = TypeVar("T")
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+class Failure(Exception):
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def emit(as_json: bool, document: dict[str, Any], human: Callable[[], None]) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(document, indent=2, default=str) + "\n")
+    else:
+        human()
+
+
+def fail(code: int, message: str, as_json: bool) -> NoReturn:
+    if as_json:
+        sys.stdout.write(json.dumps({"ok": False, "exit_code": code, "error": message}) + "\n")
+    err.print(f"[bold red]error:[/bold red] {message}")
+    raise typer.Exit(code)
+
+
+@contextmanager
+def failures(as_json: bool) -> Iterator[None]:
+    """Input problems exit 2, engine and vendor failures exit 3, each with one clear message."""
+    try:
+        yield
+    except DesiredStateError as exc:
+        fail(INPUT_ERROR, str(exc), as_json)
+    except Failure as exc:
+        fail(exc.code, str(exc), as_json)
+    except auto_errors.StackNotFoundError as exc:
+        fail(INPUT_ERROR, f"no such stack: {exc}", as_json)
+    except auto_errors.CommandError as exc:
+        fail(VENDOR_ERROR, f"the Pulumi engine failed:\n{_engine_message(exc)}", as_json)
+
+
+def _engine_message(exc: auto_errors.CommandError) -> str:
+    text = str(exc)
+    lines = [
+        line for line in text.splitlines() if line.strip().startswith(("error:", "stripe", "clerk", "vapi"))
+    ]
+    return "\n".join(lines[-8:]) or text[-2000:]

@@ -1,0 +1,50 @@
+"""`backstop prune`: apply the runbook's retention table to a stack's backups."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from backstop.backups.catalogue import list_backups
+from backstop.backups.retention import decide
+from backstop.commands.common import emit, failures, out
+from backstop.workspace import backups_dir
+
+
+def command(
+    stack: Annotated[str, typer.Option(help="Stack whose backups to prune")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would be removed")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
+) -> None:
+    """Remove backups older than their class allows: daily 30 d, manual 90 d, critical 1 y, release never."""
+    with failures(as_json):
+        backups = {b.id: b for b in list_backups(backups_dir(), stack) if b.manifest is not None}
+        decisions = decide([b.manifest for b in backups.values() if b.manifest], datetime.now(UTC))
+        removed = []
+        for decision in decisions:
+            if not decision.keep:
+                removed.append(decision.id)
+                if not dry_run:
+                    shutil.rmtree(backups[decision.id].folder)
+
+        def human() -> None:
+            for d in decisions:
+                verb = "keep  " if d.keep else ("would remove" if dry_run else "removed")
+                out.print(f"{verb} {d.id}  [dim]{d.reason}[/dim]")
+            kept = len(decisions) - len(removed)
+            out.print(f"{len(removed)} {'to remove' if dry_run else 'removed'}, {kept} kept")
+
+        emit(
+            as_json,
+            {
+                "ok": True,
+                "stack": stack,
+                "dry_run": dry_run,
+                "removed": removed,
+                "decisions": [d.__dict__ for d in decisions],
+            },
+            human,
+        )

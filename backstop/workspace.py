@@ -1,0 +1,70 @@
+"""The Pulumi project and its stacks, driven through the Automation API with the pinned engine."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from pulumi import automation as auto
+
+PROJECT_DIR = Path(os.environ.get("BACKSTOP_PROJECT_DIR") or Path(__file__).resolve().parents[1])
+VENV = PROJECT_DIR / ".venv"
+
+
+def engine_env() -> dict[str, str]:
+    """The pinned `pulumi`, language host and Python first, whatever else is installed."""
+    return {
+        "PATH": f"{VENV / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PULUMI_PYTHON_CMD": str(VENV / "bin" / "python"),
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+    }
+
+
+def backups_dir() -> Path:
+    """Where backup folders go: snapshots/backups unless BACKSTOP_BACKUPS_DIR says otherwise."""
+    return Path(os.environ.get("BACKSTOP_BACKUPS_DIR") or PROJECT_DIR / "snapshots" / "backups")
+
+
+def select(stack: str) -> auto.Stack:
+    command = auto.PulumiCommand(root=str(VENV), skip_version_check=True)
+    options = auto.LocalWorkspaceOptions(pulumi_command=command, env_vars=engine_env())
+    return auto.select_stack(stack_name=stack, work_dir=str(PROJECT_DIR), opts=options)
+
+
+def document_path(stack: str) -> Path:
+    """The desired-state document the program will load for this stack (same rule as __main__.py)."""
+    override = os.environ.get("BACKSTOP_DESIRED_STATE")
+    if override:
+        return Path(override)
+    config = PROJECT_DIR / f"Pulumi.{stack}.yaml"
+    if config.exists():
+        from ruamel.yaml import YAML
+
+        settings = (YAML(typ="safe").load(config.read_text()) or {}).get("config") or {}
+        if settings.get("platform-config:desiredState"):
+            return PROJECT_DIR / str(settings["platform-config:desiredState"])
+    return PROJECT_DIR / "snapshots" / f"{stack}.yaml"
+
+
+def export_encrypted(stack: str) -> dict[str, Any]:
+    """`pulumi stack export` with secrets left encrypted.
+
+    The Automation API's `export_stack()` passes `--show-secrets`, which would put every secret in
+    plaintext into the backup: never use it for backups.
+    """
+    done = subprocess.run(
+        [str(VENV / "bin" / "pulumi"), "stack", "export", "--stack", stack, "--non-interactive"],
+        cwd=PROJECT_DIR,
+        env={**os.environ, **engine_env()},
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise auto.errors.CommandError(
+            auto.CommandResult(stdout=done.stdout, stderr=done.stderr, code=done.returncode)
+        )
+    exported: dict[str, Any] = json.loads(done.stdout)
+    return exported

@@ -1,0 +1,89 @@
+"""`backstop backup`, `backups` and `drift` as a user runs them, with the real engine and the sandbox."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import stripe
+
+from tests.support import ROOT, STRIPE_STAGING_KEY, Engine, SandboxProcess
+
+pytestmark = pytest.mark.e2e
+STACK = "staging"
+
+
+def test_backup_writes_a_complete_folder_without_plaintext_secrets(
+    engine: Engine, sandbox: SandboxProcess
+) -> None:
+    engine.init_stack(STACK)
+    engine.pulumi("up", "--yes", "--stack", STACK)
+    label = "Pre-deployment backup - v1.0.5 - 2025-01-09"
+    done = engine.backstop("backup", "--stack", STACK, "--label", label, "--class", "manual", "--json")
+    result = json.loads(done.stdout)
+    manifest = result["backup"]
+    folder = Path(result["folder"])
+    assert manifest["label"] == label and manifest["class"] == "manual" and manifest["status"] == "complete"
+    assert manifest["id"].startswith("staging-") and folder.name == manifest["id"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "desired.yaml",
+        "manifest.json",
+        "stack-config.yaml",
+        "stack.json",
+    ]
+    assert manifest["resource_counts"]["backstop:stripe:WebhookEndpoint"] == 2
+    assert manifest["engine_version"].startswith("3.274.1")
+    assert (folder / "desired.yaml").read_text() == (ROOT / "snapshots" / "staging.yaml").read_text()
+    secrets = [
+        e["secret"] for e in sandbox.stripe_objects("acct_derrimut_staging", "webhook_endpoints").values()
+    ]
+    for path in folder.iterdir():
+        text = path.read_text()
+        assert STRIPE_STAGING_KEY not in text and not any(s in text for s in secrets), path.name
+
+    listed = json.loads(engine.backstop("backups", "--stack", STACK, "--json").stdout)["backups"]
+    assert [(b["id"], b["status"], b["class"]) for b in listed] == [(manifest["id"], "ok", "manual")]
+    (folder / "desired.yaml").write_text("tampered")
+    listed = json.loads(engine.backstop("backups", "--stack", STACK, "--json").stdout)["backups"]
+    assert listed[0]["status"] == "broken" and "checksum" in listed[0]["problem"]
+
+
+def test_drift_reports_and_exits_1_then_0_once_restored(engine: Engine, sandbox: SandboxProcess) -> None:
+    engine.init_stack(STACK)
+    engine.pulumi("up", "--yes", "--stack", STACK)
+    assert engine.backstop("drift", "--stack", STACK).code == 0
+    client = stripe.StripeClient(STRIPE_STAGING_KEY, base_addresses={"api": f"{sandbox.url}/stripe"})
+    endpoints = client.v1.webhook_endpoints.list().data
+    client.v1.webhook_endpoints.delete(endpoints[0].id)
+    client.v1.webhook_endpoints.update(endpoints[1].id, params={"disabled": True})
+    client.v1.products.update("no-lock-in", params={"active": False})
+    mutations = sandbox.requests()["mutating"]
+
+    report = json.loads(engine.backstop("drift", "--stack", STACK, "--json", ok=(1,)).stdout)
+    assert report["in_sync"] is False
+    found = {(c["name"], c["op"]) for c in report["managed"]}
+    assert ("stripe-product-no-lock-in", "update") in found
+    assert {op for _, op in found} == {"create", "update"} and len(found) == 3
+    assert sandbox.requests()["mutating"] == mutations, "drift changes nothing live"
+    human = engine.backstop("drift", "--stack", STACK, ok=(1,))
+    assert "drift in staging: 3 object(s)" in human.stdout
+
+    engine.pulumi("up", "--refresh", "--yes", "--stack", STACK)
+    assert json.loads(engine.backstop("drift", "--stack", STACK, "--json").stdout)["in_sync"] is True
+
+
+def test_bad_input_exits_2_without_calling_any_api(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    engine.init_stack(STACK)
+    bad = tmp_path / "staging.yaml"
+    bad.write_text(
+        (ROOT / "snapshots" / "staging.yaml").read_text().replace("currency: aud", "currency: dollars", 1)
+    )
+    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(bad)
+    for command in (["drift"], ["backup", "--label", "x"]):
+        failed = engine.backstop(*command, "--stack", STACK, ok=(2,))
+        assert f"{bad}:" in failed.stderr and "stripe.products[0].prices[0].currency" in failed.stderr
+    assert engine.backstop("drift", "--stack", "nope", ok=(2,)).code == 2
+    assert sandbox.requests()["total"] == 0
