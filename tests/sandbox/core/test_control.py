@@ -97,7 +97,10 @@ def test_the_stripe_client_retries_through_a_429_storm(sandbox: SandboxProcess) 
         headers={"Retry-After": "0"},
         times=3,
     )
-    assert asyncio.run(StripeApi(STRIPE_STAGING_KEY, f"{sandbox.url}/stripe").list_all("webhook_endpoints")) == []
+    assert (
+        asyncio.run(StripeApi(STRIPE_STAGING_KEY, f"{sandbox.url}/stripe").list_all("webhook_endpoints"))
+        == []
+    )
     assert sandbox.requests()["by_route"]["stripe GET /v1/webhook_endpoints"] == 4
 
 
