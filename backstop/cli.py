@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from backstop.commands import backup, backups, drift, prune, sandbox
+from backstop.commands import backup, backups, drift, prune, restore, sandbox
 
 app = typer.Typer(
     help="Backups, drift detection and restores of third-party configuration, on the Pulumi engine.",
@@ -16,6 +16,7 @@ app.command("backup")(backup.command)
 app.command("backups")(backups.command)
 app.command("drift")(drift.command)
 app.command("prune")(prune.command)
+app.command("restore")(restore.command)
 
 
 def main() -> None:

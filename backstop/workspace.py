@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +30,32 @@ def backups_dir() -> Path:
     return Path(os.environ.get("BACKSTOP_BACKUPS_DIR") or PROJECT_DIR / "snapshots" / "backups")
 
 
-def select(stack: str) -> auto.Stack:
+def _options() -> auto.LocalWorkspaceOptions:
     command = auto.PulumiCommand(root=str(VENV), skip_version_check=True)
-    options = auto.LocalWorkspaceOptions(pulumi_command=command, env_vars=engine_env())
-    return auto.select_stack(stack_name=stack, work_dir=str(PROJECT_DIR), opts=options)
+    return auto.LocalWorkspaceOptions(pulumi_command=command, env_vars=engine_env())
+
+
+def select(stack: str) -> auto.Stack:
+    return auto.select_stack(stack_name=stack, work_dir=str(PROJECT_DIR), opts=_options())
+
+
+def create(stack: str) -> auto.Stack:
+    return auto.create_stack(stack_name=stack, work_dir=str(PROJECT_DIR), opts=_options())
+
+
+@contextmanager
+def workspace_env(**values: str) -> Iterator[None]:
+    """Environment for the engine runs inside the block (the program reads BACKSTOP_DESIRED_STATE)."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def document_path(stack: str) -> Path:
@@ -49,14 +73,9 @@ def document_path(stack: str) -> Path:
     return PROJECT_DIR / "snapshots" / f"{stack}.yaml"
 
 
-def export_encrypted(stack: str) -> dict[str, Any]:
-    """`pulumi stack export` with secrets left encrypted.
-
-    The Automation API's `export_stack()` passes `--show-secrets`, which would put every secret in
-    plaintext into the backup: never use it for backups.
-    """
+def _pulumi(*args: str) -> str:
     done = subprocess.run(
-        [str(VENV / "bin" / "pulumi"), "stack", "export", "--stack", stack, "--non-interactive"],
+        [str(VENV / "bin" / "pulumi"), *args, "--non-interactive"],
         cwd=PROJECT_DIR,
         env={**os.environ, **engine_env()},
         capture_output=True,
@@ -66,5 +85,19 @@ def export_encrypted(stack: str) -> dict[str, Any]:
         raise auto.errors.CommandError(
             auto.CommandResult(stdout=done.stdout, stderr=done.stderr, code=done.returncode)
         )
-    exported: dict[str, Any] = json.loads(done.stdout)
+    return done.stdout
+
+
+def export_encrypted(stack: str) -> dict[str, Any]:
+    """`pulumi stack export` with secrets left encrypted.
+
+    The Automation API's `export_stack()` passes `--show-secrets`, which would put every secret in
+    plaintext into the backup: never use it for backups.
+    """
+    exported: dict[str, Any] = json.loads(_pulumi("stack", "export", "--stack", stack))
     return exported
+
+
+def import_state(stack: str, export_file: Path) -> None:
+    """`pulumi stack import` of an encrypted export (the stack's own secrets provider decrypts it)."""
+    _pulumi("stack", "import", "--stack", stack, "--file", str(export_file))

@@ -140,8 +140,9 @@ class Engine:
 
     def backstop(self, *args: str, ok: tuple[int, ...] = (0,), timeout: float = 300) -> Result:
         """The `backstop` command, as a user runs it, with this engine's environment."""
+        self.backend.mkdir(parents=True, exist_ok=True)
         command = [str(VENV_BIN / "backstop"), *args]
-        env = {**self.env(), "BACKSTOP_BACKUPS_DIR": str(self.home / "backups"), "COLUMNS": "200"}
+        env = {"BACKSTOP_BACKUPS_DIR": str(self.home / "backups"), **self.env(), "COLUMNS": "200"}
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
         result = Result(command, done.returncode, done.stdout, done.stderr)
         self.transcript.append(result)

@@ -29,6 +29,8 @@ class Manifest(BaseModel):
     checksums: dict[str, str]
     """File name -> sha256 of each file in the folder other than the manifest."""
     status: Literal["complete", "failed"]
+    approved_by: str | None = None
+    """Who approved the restore this backup was taken for, when one was needed."""
 
     @field_validator("label")
     @classmethod

@@ -20,7 +20,13 @@ from backstop.model import load_document
 from backstop.workspace import PROJECT_DIR, backups_dir, document_path, export_encrypted, select
 
 
-def take_backup(stack_name: str, label: str, backup_class: BackupClass, actor: str | None = None) -> Manifest:
+def take_backup(
+    stack_name: str,
+    label: str,
+    backup_class: BackupClass,
+    actor: str | None = None,
+    approved_by: str | None = None,
+) -> Manifest:
     """Validates the desired state first, so a bad document changes nothing and calls no API."""
     document = document_path(stack_name)
     load_document(document)
@@ -54,6 +60,7 @@ def take_backup(stack_name: str, label: str, backup_class: BackupClass, actor: s
                 "resource_counts": _counts(exported.get("deployment")),
                 "checksums": {f.name: sha256(f) for f in sorted(folder.iterdir())},
                 "status": "complete",
+                "approved_by": approved_by,
             }
         )
         (folder / MANIFEST).write_text(manifest.model_dump_json(by_alias=True, indent=2) + "\n")

@@ -1,0 +1,202 @@
+"""`backstop restore`: put the live services back as a backup declared them (design.md §3).
+
+Brings back what the backup holds and keeps what came later (`--exact` drops it), refuses without the
+approval the matrix asks for, takes a safety backup before the first change, imports the backup's stack
+state when the stack's own state is gone (so live objects are adopted, not duplicated), verifies with a
+refresh preview, and writes a report with the duration and the data-loss window.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pulumi import automation as auto
+from ruamel.yaml import YAML
+
+from backstop.backups.catalogue import Backup, list_backups
+from backstop.commands.backup import take_backup
+from backstop.commands.common import DRIFT, INPUT_ERROR, OK, Failure, emit, failures, out
+from backstop.commands.drift import managed_drift
+from backstop.model import parse_document
+from backstop.restore.approvals import load_matrix
+from backstop.restore.merge import merge
+from backstop.restore.report import Report
+from backstop.workspace import (
+    PROJECT_DIR,
+    backups_dir,
+    create,
+    document_path,
+    export_encrypted,
+    import_state,
+    select,
+    workspace_env,
+)
+
+
+def choose(stack: str, backup_id: str | None, at: datetime | None) -> Backup:
+    """By id, or the newest complete backup taken at or before `at`."""
+    backups = [
+        b for b in list_backups(backups_dir(), stack) if b.manifest and b.manifest.status == "complete"
+    ]
+    if backup_id:
+        found = [b for b in backups if b.id == backup_id]
+        if not found:
+            raise Failure(INPUT_ERROR, f"no complete backup {backup_id!r} of {stack}; see `backstop backups`")
+        chosen = found[0]
+    else:
+        moment = at or datetime.now(UTC)
+        older = [b for b in backups if b.manifest and b.manifest.created_at <= moment]
+        if not older:
+            raise Failure(
+                INPUT_ERROR, f"no complete backup of {stack} taken at or before {moment.isoformat()}"
+            )
+        chosen = max(older, key=lambda b: b.manifest.created_at if b.manifest else moment)
+    problem = chosen.verify()
+    if problem:
+        raise Failure(INPUT_ERROR, f"backup {chosen.id} is damaged: {problem}")
+    return chosen
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def _dump(document: Any) -> str:
+    buffer = io.StringIO()
+    _yaml().dump(document, buffer)
+    return buffer.getvalue()
+
+
+def restore(
+    stack_name: str,
+    backup_id: str | None,
+    at: datetime | None,
+    exact: bool,
+    dry_run: bool,
+    approved_by: str | None,
+) -> tuple[Report | None, list[str]]:
+    started = datetime.now(UTC)
+    chosen = choose(stack_name, backup_id, at)
+    assert chosen.manifest is not None
+    refusal = load_matrix(PROJECT_DIR / "approvals.yaml").check(stack_name, "configuration", approved_by)
+    if refusal:
+        raise Failure(INPUT_ERROR, f"refused: {refusal}")
+    target = document_path(stack_name)
+    current = _yaml().load(target.read_text()) if target.exists() else {}
+    merged = merge(_yaml().load((chosen.folder / "desired.yaml").read_text()), current or {}, exact=exact)
+    text = _dump(merged.document)
+    parse_document(text, f"{chosen.folder / 'desired.yaml'} (merged with {target})")
+
+    if dry_run:
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as planned:
+            planned.write(text)
+        with workspace_env(BACKSTOP_DESIRED_STATE=planned.name):
+            planned_changes = managed_drift(stack_name)
+        Path(planned.name).unlink()
+        return None, [f"{c.op} {c.name}" for c in planned_changes]
+
+    stack, imported = _stack_with_state(stack_name, chosen)
+    safety = None
+    if not imported:
+        label = f"Pre-restore backup - {chosen.id} - {started:%Y-%m-%d}"
+        safety = take_backup(stack_name, label, "critical", approved_by=approved_by).id
+    target.write_text(text)
+    result = stack.up(refresh=True, color="never")
+    remaining = [f"{c.op} {c.name}" for c in managed_drift(stack_name)]
+    post = take_backup(
+        stack_name,
+        f"Post-restore backup - {chosen.id} - {started:%Y-%m-%d}",
+        "critical",
+        approved_by=approved_by,
+    ).id
+    finished = datetime.now(UTC)
+    changes = {k: v for k, v in (result.summary.resource_changes or {}).items() if k != "same"}
+    report = Report(
+        stack=stack_name,
+        backup_id=chosen.id,
+        backup_time=chosen.manifest.created_at,
+        started_at=started,
+        finished_at=finished,
+        duration_seconds=(finished - started).total_seconds(),
+        data_loss_window_seconds=(started - chosen.manifest.created_at).total_seconds(),
+        exact=exact,
+        approved_by=approved_by,
+        safety_backup=safety,
+        post_restore_backup=post,
+        state_imported=imported,
+        newer_objects_kept=merged.newer,
+        changes=changes,
+        verified=not remaining,
+        remaining_drift=remaining,
+    )
+    return report, remaining
+
+
+def _stack_with_state(stack_name: str, chosen: Backup) -> tuple[Any, bool]:
+    """The stack, after importing the backup's state if its own is gone; True when it was imported."""
+    try:
+        stack = select(stack_name)
+        has_state = bool((export_encrypted(stack_name).get("deployment") or {}).get("resources"))
+    except auto.errors.StackNotFoundError:
+        stack = create(stack_name)
+        has_state = False
+    if has_state:
+        return stack, False
+    import_state(stack_name, chosen.folder / "stack.json")
+    return stack, True
+
+
+def command(
+    stack: Annotated[str, typer.Option(help="Stack to restore")],
+    backup: Annotated[str | None, typer.Option("--backup", help="Backup id (see `backstop backups`)")] = None,
+    at: Annotated[
+        datetime | None, typer.Option("--at", help="Newest backup taken at or before this time (UTC)")
+    ] = None,
+    exact: Annotated[
+        bool, typer.Option("--exact", help="Also archive or remove objects added after the backup")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan; change nothing")] = False,
+    approved_by: Annotated[
+        str | None, typer.Option("--approved-by", help="Approver, per approvals.yaml")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
+) -> None:
+    """Restore a stack from a backup, then verify. Exit 0 restored and verified, 1 drift remains."""
+    if (backup is None) == (at is None):
+        raise typer.BadParameter("give exactly one of --backup and --at")
+    moment = at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
+    with failures(as_json):
+        with out.status(f"restoring {stack}…"):
+            report, remaining = restore(stack, backup, moment, exact, dry_run, approved_by)
+        if report is None:
+            emit(
+                as_json,
+                {"ok": True, "dry_run": True, "plan": remaining},
+                lambda: out.print(
+                    "\n".join(["plan (nothing changed):", *remaining]) if remaining else "nothing to do"
+                ),
+            )
+            return
+        paths = report.write(backups_dir() / stack / "reports")
+
+        def human() -> None:
+            out.print(report.markdown())
+            out.print(f"[dim]report: {paths[1]}[/dim]")
+
+        emit(
+            as_json,
+            {
+                "ok": report.verified,
+                "report": report.model_dump(mode="json"),
+                "files": [str(p) for p in paths],
+            },
+            human,
+        )
+    raise typer.Exit(OK if not remaining else DRIFT)

@@ -1,0 +1,1 @@
+"""Restore semantics: which backup, what to apply (the merge), who may approve, and the report."""

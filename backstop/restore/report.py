@@ -1,0 +1,64 @@
+"""The restore report: what was restored, how long it took (RTO) and how much could be lost (RPO)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class Report(BaseModel):
+    stack: str
+    backup_id: str
+    backup_time: datetime
+    started_at: datetime
+    finished_at: datetime
+    duration_seconds: float
+    """Recovery time: from the start of the restore to a verified state."""
+    data_loss_window_seconds: float
+    """Restore time minus backup time: changes made in that window are not in the backup."""
+    exact: bool
+    approved_by: str | None
+    safety_backup: str | None
+    post_restore_backup: str | None
+    state_imported: bool
+    newer_objects_kept: list[str]
+    changes: dict[str, int]
+    verified: bool
+    remaining_drift: list[str]
+
+    def write(self, folder: Path) -> tuple[Path, Path]:
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = f"restore-{self.started_at.strftime('%Y%m%dT%H%M%SZ')}"
+        as_json, as_md = folder / f"{stem}.json", folder / f"{stem}.md"
+        as_json.write_text(self.model_dump_json(indent=2) + "\n")
+        as_md.write_text(self.markdown())
+        return as_json, as_md
+
+    def markdown(self) -> str:
+        rows: list[tuple[str, Any]] = [
+            ("Stack", self.stack),
+            ("Backup", f"{self.backup_id} ({self.backup_time.isoformat()})"),
+            ("Mode", "exact" if self.exact else "backup's objects + objects added since"),
+            ("Approved by", self.approved_by or "not required"),
+            ("Safety backup (undo)", self.safety_backup or "none (no prior state)"),
+            ("Stack state imported from the backup", "yes" if self.state_imported else "no"),
+            ("Duration (RTO)", f"{self.duration_seconds:.1f} s"),
+            ("Data-loss window", _span(self.data_loss_window_seconds)),
+            ("Changes applied", json.dumps(self.changes)),
+            ("Objects newer than the backup, kept", ", ".join(self.newer_objects_kept) or "none"),
+            ("Verified (refresh preview, no changes)", "yes" if self.verified else "NO"),
+            ("Remaining drift", ", ".join(self.remaining_drift) or "none"),
+            ("Post-restore backup", self.post_restore_backup or "none"),
+        ]
+        lines = [f"# Restore report: {self.stack} from {self.backup_id}", "", "| | |", "|---|---|"]
+        lines += [f"| {name} | {value} |" for name, value in rows]
+        return "\n".join(lines) + "\n"
+
+
+def _span(seconds: float) -> str:
+    hours, rest = divmod(int(seconds), 3600)
+    return f"{hours} h {rest // 60} min ({seconds:.0f} s)"

@@ -1,0 +1,186 @@
+"""`backstop restore` as a user runs it: semantics of design.md §3, approvals, safety backup, report."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import stripe
+from ruamel.yaml import YAML
+
+from tests.support import ROOT, STRIPE_PROD_KEY, STRIPE_STAGING_KEY, Engine, SandboxProcess
+
+pytestmark = pytest.mark.e2e
+STACK = "staging"
+PARTNER = {
+    "key": "partner",
+    "url": "https://partner.example.com/hooks",
+    "enabled_events": ["customer.created"],
+}
+
+
+def write_doc(path: Path, stack: str = STACK, edit: Any = None) -> Path:
+    yaml = YAML()
+    data = yaml.load((ROOT / "snapshots" / f"{stack}.yaml").read_text())
+    del data["stripe"]["products"]  # endpoints are enough here, and keep the runs short
+    if edit is not None:
+        edit(data)
+    with path.open("w") as fh:
+        yaml.dump(data, fh)
+    return path
+
+
+def endpoints(sandbox: SandboxProcess, account: str = "acct_derrimut_staging") -> dict[str, dict[str, Any]]:
+    return {e["url"]: e for e in sandbox.stripe_objects(account, "webhook_endpoints").values()}
+
+
+def backup(engine: Engine, stack: str = STACK, label: str = "Manual backup") -> str:
+    done = engine.backstop("backup", "--stack", stack, "--label", label, "--json")
+    backup_id: str = json.loads(done.stdout)["backup"]["id"]
+    return backup_id
+
+
+def wipe(sandbox: SandboxProcess, key: str = STRIPE_STAGING_KEY) -> None:
+    client = stripe.StripeClient(key, base_addresses={"api": f"{sandbox.url}/stripe"})
+    for endpoint in client.v1.webhook_endpoints.list().data:
+        client.v1.webhook_endpoints.delete(endpoint.id)
+
+
+def test_restore_keeps_newer_objects_and_exact_removes_them(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    doc = write_doc(tmp_path / "staging.yaml")
+    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(doc)
+    engine.init_stack(STACK)
+    engine.pulumi("up", "--yes", "--stack", STACK)
+    older = backup(engine)
+    write_doc(doc, edit=lambda d: d["stripe"]["webhook_endpoints"].append(dict(PARTNER)))
+    engine.pulumi("up", "--yes", "--stack", STACK)
+    wipe(sandbox)  # scenario D: third-party configuration deleted
+
+    done = engine.backstop("restore", "--stack", STACK, "--backup", older, "--json")
+    report = json.loads(done.stdout)["report"]
+    assert report["verified"] is True and report["newer_objects_kept"] == ["stripe.webhook_endpoints/partner"]
+    assert set(endpoints(sandbox)) == {
+        "https://quiet-otter-512.convex.site/stripe/webhook",
+        "https://staging.derrimut247.com.au/api/webhooks/stripe",
+        PARTNER["url"],
+    }
+    assert report["data_loss_window_seconds"] >= 0 and report["duration_seconds"] > 0
+    assert report["safety_backup"] and report["post_restore_backup"]
+
+    exact = json.loads(
+        engine.backstop("restore", "--stack", STACK, "--backup", older, "--exact", "--json").stdout
+    )
+    assert exact["report"]["verified"] is True
+    assert PARTNER["url"] not in endpoints(sandbox) and len(endpoints(sandbox)) == 2
+
+
+def test_undo_a_restore_with_its_safety_backup(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    doc = write_doc(tmp_path / "staging.yaml")
+    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(doc)
+    engine.init_stack(STACK)
+    engine.pulumi("up", "--yes", "--stack", STACK)
+    v1 = backup(engine, label="v1")
+    write_doc(doc, edit=lambda d: d["stripe"]["webhook_endpoints"][0].__setitem__("description", "v2"))
+    engine.pulumi("up", "--yes", "--stack", STACK)
+
+    report = json.loads(engine.backstop("restore", "--stack", STACK, "--backup", v1, "--json").stdout)[
+        "report"
+    ]
+    convex = "https://quiet-otter-512.convex.site/stripe/webhook"
+    assert endpoints(sandbox)[convex]["description"] != "v2"
+    listed = json.loads(engine.backstop("backups", "--stack", STACK, "--json").stdout)["backups"]
+    safety = next(b for b in listed if b["id"] == report["safety_backup"])
+    assert safety["class"] == "critical" and safety["label"].startswith(f"Pre-restore backup - {v1} - ")
+
+    engine.backstop("restore", "--stack", STACK, "--backup", report["safety_backup"])
+    assert endpoints(sandbox)[convex]["description"] == "v2", "the safety backup undoes the restore"
+
+
+def test_at_picks_the_newest_backup_before_that_time(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    doc = write_doc(tmp_path / "staging.yaml")
+    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(doc)
+    engine.init_stack(STACK)
+    engine.pulumi("up", "--yes", "--stack", STACK)
+    first = backup(engine, label="first")
+    second = backup(engine, label="second")
+    first_time = datetime.strptime(first.removeprefix("staging-"), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    plan = engine.backstop(
+        "restore", "--stack", STACK, "--at", first_time.strftime("%Y-%m-%dT%H:%M:%S"), "--dry-run", "--json"
+    )
+    assert json.loads(plan.stdout)["plan"] == []
+    done = engine.backstop(
+        "restore",
+        "--stack",
+        STACK,
+        "--at",
+        (datetime.now(UTC) + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S"),
+        "--json",
+    )
+    assert json.loads(done.stdout)["report"]["backup_id"] == second
+    early = (first_time - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S")
+    refused = engine.backstop("restore", "--stack", STACK, "--at", early, ok=(2,))
+    assert "no complete backup of staging taken at or before" in refused.stderr
+
+
+def test_prod_restore_needs_the_approval_the_matrix_asks_for(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    doc = write_doc(tmp_path / "prod.yaml", stack="prod")
+    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(doc)
+    engine.init_stack("prod")
+    engine.pulumi("up", "--yes", "--stack", "prod")
+    taken = backup(engine, stack="prod")
+    wipe(sandbox, STRIPE_PROD_KEY)
+    sandbox.http.delete("/_sandbox/requests")
+
+    refused = engine.backstop("restore", "--stack", "prod", "--backup", taken, ok=(2,))
+    assert "needs approval by eng-lead or cto: pass --approved-by NAME" in refused.stderr
+    wrong = engine.backstop(
+        "restore", "--stack", "prod", "--backup", taken, "--approved-by", "Sam Dev", ok=(2,)
+    )
+    assert "Sam Dev holds developer" in wrong.stderr
+    assert sandbox.requests()["mutating"] == 0, "a refused restore changes nothing"
+
+    done = json.loads(
+        engine.backstop(
+            "restore", "--stack", "prod", "--backup", taken, "--approved-by", "Eli Lead", "--json"
+        ).stdout
+    )
+    assert done["report"]["approved_by"] == "Eli Lead" and done["report"]["verified"] is True
+    assert len(endpoints(sandbox, "acct_derrimut_prod")) == 2
+    markdown = Path(done["files"][1]).read_text()
+    assert "| Approved by | Eli Lead |" in markdown and "Data-loss window" in markdown
+    manifests = json.loads(engine.backstop("backups", "--stack", "prod", "--json").stdout)["backups"]
+    post = next(b for b in manifests if b["id"] == done["report"]["post_restore_backup"])
+    folder = engine.home / "backups" / "prod" / post["id"]
+    assert json.loads((folder / "manifest.json").read_text())["approved_by"] == "Eli Lead"
+
+
+def test_restore_into_a_stack_whose_state_was_lost_adopts(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    doc = write_doc(tmp_path / "staging.yaml")
+    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(doc)
+    engine.init_stack(STACK)
+    engine.pulumi("up", "--yes", "--stack", STACK)
+    taken = backup(engine)
+    before = set(sandbox.stripe_objects("acct_derrimut_staging", "webhook_endpoints"))
+
+    fresh = Engine(home=tmp_path / "fresh", sandbox=sandbox)  # the state backend is gone
+    fresh.extra_env.update(BACKSTOP_DESIRED_STATE=str(doc), BACKSTOP_BACKUPS_DIR=str(engine.home / "backups"))
+    report = json.loads(fresh.backstop("restore", "--stack", STACK, "--backup", taken, "--json").stdout)[
+        "report"
+    ]
+    assert report["state_imported"] is True and report["verified"] is True
+    assert set(sandbox.stripe_objects("acct_derrimut_staging", "webhook_endpoints")) == before, (
+        "adopted, not duplicated"
+    )
