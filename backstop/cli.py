@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from backstop.commands import backup, backups, drift, prune, restore, sandbox
+from backstop.commands import backup, backups, drift, prune, restore, sandbox, status
 
 app = typer.Typer(
     help="Backups, drift detection and restores of third-party configuration, on the Pulumi engine.",
@@ -17,6 +17,7 @@ app.command("backups")(backups.command)
 app.command("drift")(drift.command)
 app.command("prune")(prune.command)
 app.command("restore")(restore.command)
+app.command("status")(status.command)
 
 
 def main() -> None:

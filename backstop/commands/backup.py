@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from backstop.backups import history
 from backstop.backups.manifest import MANIFEST, BackupClass, Manifest, backup_id, sha256
 from backstop.commands.common import emit, failures, out
 from backstop.model import load_document
@@ -105,8 +106,28 @@ def command(
 ) -> None:
     """Refresh the stack, export it and write a backup with its manifest; prints the backup id."""
     with failures(as_json):
-        with out.status(f"backing up {stack} (refresh, then export)…"):
-            manifest = take_backup(stack, label, backup_class)
+        started = history.now()
+        try:
+            with out.status(f"backing up {stack} (refresh, then export)…"):
+                manifest = take_backup(stack, label, backup_class)
+        except Exception as exc:
+            history.record(
+                backups_dir(), history.event("backup", stack, started, False, error=str(exc)[:500])
+            )
+            raise
+        folder_size = sum(f.stat().st_size for f in (backups_dir() / stack / manifest.id).iterdir())
+        history.record(
+            backups_dir(),
+            history.event(
+                "backup",
+                stack,
+                started,
+                True,
+                id=manifest.id,
+                size_bytes=folder_size,
+                backup_class=manifest.backup_class,
+            ),
+        )
         folder: Path = (backups_dir() / stack) / manifest.id
         emit(
             as_json,

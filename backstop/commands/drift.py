@@ -12,9 +12,10 @@ from typing import Annotated
 import typer
 from pulumi.automation import EngineEvent
 
+from backstop.backups import history
 from backstop.commands.common import DRIFT, OK, emit, failures, out
 from backstop.model import load_document
-from backstop.workspace import document_path, select
+from backstop.workspace import backups_dir, document_path, select
 
 IGNORED_OPS = {"same", "refresh", "read", "read-replacement", "discard"}
 KINDS = {
@@ -72,8 +73,10 @@ def command(
     Exit 0 in sync, 1 drift, 2 input error, 3 vendor or engine error.
     """
     with failures(as_json):
+        started = history.now()
         with out.status(f"reading {stack}'s live objects…"):
             changes = managed_drift(stack)
+        history.record(backups_dir(), history.event("drift", stack, started, True, drifted=len(changes)))
 
         def human() -> None:
             if not changes:

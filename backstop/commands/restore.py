@@ -18,6 +18,7 @@ import typer
 from pulumi import automation as auto
 from ruamel.yaml import YAML
 
+from backstop.backups import history
 from backstop.backups.catalogue import Backup, list_backups
 from backstop.commands.backup import take_backup
 from backstop.commands.common import DRIFT, INPUT_ERROR, OK, Failure, emit, failures, out
@@ -185,6 +186,17 @@ def command(
             )
             return
         paths = report.write(backups_dir() / stack / "reports")
+        history.record(
+            backups_dir(),
+            history.event(
+                "restore",
+                stack,
+                report.started_at,
+                report.verified,
+                backup=report.backup_id,
+                data_loss_window_seconds=report.data_loss_window_seconds,
+            ),
+        )
 
         def human() -> None:
             out.print(report.markdown())

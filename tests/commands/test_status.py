@@ -1,0 +1,81 @@
+"""`backstop status` reports the right ages and counts, as JSON and as a Prometheus textfile."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from backstop.backups import history
+from backstop.backups.manifest import Manifest
+from tests.support import ROOT, VENV_BIN
+
+
+def seed(backups_dir: Path, hours_old: list[float]) -> None:
+    now = datetime.now(UTC)
+    for hours in hours_old:
+        at = (now - timedelta(hours=hours)).replace(microsecond=0)
+        folder = backups_dir / "prod" / f"prod-{at:%Y%m%dT%H%M%SZ}"
+        folder.mkdir(parents=True)
+        manifest = Manifest.model_validate(
+            {
+                "id": folder.name,
+                "stack": "prod",
+                "created_at": at,
+                "label": "daily",
+                "class": "daily",
+                "created_by": "ci",
+                "git_commit": None,
+                "tool_version": "0.1.0",
+                "engine_version": "3.274.1",
+                "resource_counts": {},
+                "checksums": {},
+                "status": "complete",
+            }
+        )
+        (folder / "manifest.json").write_text(manifest.model_dump_json(by_alias=True))
+    started = now - timedelta(seconds=12)
+    for ok, size in ((True, 1000), (False, 0), (True, 1500)):
+        history.record(backups_dir, history.event("backup", "prod", started, ok, size_bytes=size))
+    history.record(backups_dir, history.event("drift", "prod", started, True, drifted=2))
+
+
+def status(backups_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BACKSTOP_BACKUPS_DIR": str(backups_dir)}
+    return subprocess.run(
+        [str(VENV_BIN / "backstop"), "status", "--stack", "prod", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_status_json_and_prometheus(tmp_path: Path) -> None:
+    seed(tmp_path, [50, 30, 3])
+    textfile = tmp_path / "metrics" / "backstop.prom"
+    done = status(tmp_path, "--json", "--prometheus", str(textfile))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert 3 * 3600 - 60 < report["last_backup_age_seconds"] < 3 * 3600 + 60
+    assert report["rpo_breached"] is False and report["backups"] == 3
+    assert report["backup_runs"] == 3 and report["backup_failures"] == 1
+    assert abs(report["backup_success_rate"] - 2 / 3) < 1e-9
+    assert report["backup_size_growth_bytes"] == 500 and report["last_drift_objects"] == 2
+    metrics = textfile.read_text()
+    assert 'backstop_backup_failures_total{stack="prod"} 1' in metrics
+    assert 'backstop_rpo_breached{stack="prod"} 0' in metrics
+    assert 'backstop_last_drift_objects{stack="prod"} 2' in metrics
+
+
+def test_an_rpo_breach_exits_1(tmp_path: Path) -> None:
+    seed(tmp_path, [25])
+    done = status(tmp_path)
+    assert done.returncode == 1 and "RPO BREACHED" in done.stdout
+
+
+def test_no_backup_at_all_is_a_breach(tmp_path: Path) -> None:
+    done = status(tmp_path, "--json")
+    assert done.returncode == 1 and json.loads(done.stdout)["last_backup_at"] is None
