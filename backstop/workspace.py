@@ -101,3 +101,9 @@ def export_encrypted(stack: str) -> dict[str, Any]:
 def import_state(stack: str, export_file: Path) -> None:
     """`pulumi stack import` of an encrypted export (the stack's own secrets provider decrypts it)."""
     _pulumi("stack", "import", "--stack", stack, "--file", str(export_file))
+
+
+def stack_secret(stack: auto.Stack, key: str, env: str) -> str | None:
+    """A stack config value (decrypted in memory only), or the environment fallback the plugin also uses."""
+    value = stack.get_all_config().get(key)
+    return (value.value if value is not None else None) or os.environ.get(env) or None

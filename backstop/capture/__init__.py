@@ -1,0 +1,1 @@
+"""Reading live configuration into a desired-state document: an existing account adopted without typing."""
