@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from backstop.commands import backup, backups, capture, drift, prune, restore, sandbox, status
+from backstop.commands import backup, backups, capture, drift, drill, prune, restore, sandbox, status
 
 app = typer.Typer(
     help="Backups, drift detection and restores of third-party configuration, on the Pulumi engine.",
@@ -16,6 +16,7 @@ app.command("backup")(backup.command)
 app.command("capture")(capture.command)
 app.command("backups")(backups.command)
 app.command("drift")(drift.command)
+app.command("drill")(drill.command)
 app.command("prune")(prune.command)
 app.command("restore")(restore.command)
 app.command("status")(status.command)

@@ -1,0 +1,181 @@
+"""`backstop drill`: rehearse a disaster in the sandbox, restore, and prove everything came back exactly.
+
+It refuses to run unless the stack's vendor base URLs point at a running sandbox, so it can rehearse any
+stack, prod included, without touching a real service.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import httpx
+import typer
+
+from backstop.backups import history
+from backstop.commands.backup import take_backup
+from backstop.commands.common import DRIFT, INPUT_ERROR, OK, Failure, emit, failures, out
+from backstop.commands.drift import managed_drift
+from backstop.commands.restore import choose, restore
+from backstop.drill.report import DrillReport, Phase
+from backstop.drill.scenarios import SCENARIOS, UNAVAILABLE, apply
+from backstop.drill.verify import stripe_differences
+from backstop.model import load_document
+from backstop.workspace import backups_dir, document_path, export_encrypted, select, stack_secret
+
+
+def sandbox_url(stack_name: str) -> str:
+    """The sandbox the stack talks to, or a refusal: drills never run against real services."""
+    url = os.environ.get("BACKSTOP_SANDBOX_URL")
+    base = stack_secret(select(stack_name), "backstop:stripeBaseUrl", "BACKSTOP_STRIPE_BASE_URL") or ""
+    if not url or not base.startswith(url):
+        raise Failure(
+            INPUT_ERROR, 'drills run only against the sandbox: `eval "$(backstop sandbox env)"` first'
+        )
+    try:
+        httpx.get(f"{url}/_sandbox/faults", timeout=5).raise_for_status()
+    except httpx.HTTPError as exc:
+        raise Failure(INPUT_ERROR, f"no sandbox answers at {url}: {exc}") from None
+    return url
+
+
+def stripe_account(state: dict[str, Any], stack_name: str) -> str:
+    """The sandbox account holding the stack's managed Stripe objects."""
+    ids = {
+        r["id"]
+        for r in (export_encrypted(stack_name).get("deployment") or {}).get("resources", [])
+        if r["type"].startswith("backstop:stripe:") and r.get("id")
+    }
+    for account, collections in state.get("stripe", {}).items():
+        if any(ids & set(objects) for name, objects in collections.items() if not name.startswith("_")):
+            return str(account)
+    raise Failure(INPUT_ERROR, f"{stack_name} manages no Stripe object in the sandbox: run `pulumi up` first")
+
+
+def run_drill(stack_name: str, scenario: str) -> DrillReport:
+    if scenario in UNAVAILABLE:
+        raise Failure(INPUT_ERROR, UNAVAILABLE[scenario])
+    url = sandbox_url(stack_name)
+    started = datetime.now(UTC)
+    desired = load_document(document_path(stack_name))
+    if managed_drift(stack_name):
+        raise Failure(DRIFT, f"{stack_name} is not in sync before the drill: restore it first")
+    take_backup(stack_name, f"Drill baseline - scenario {scenario} - {started:%Y-%m-%d}", "daily")
+    control = httpx.Client(base_url=url, timeout=30)
+    state = control.get("/_sandbox/dump").json()
+    account = stripe_account(state, stack_name)
+    broken_state, broken = apply(state, scenario, account)
+    control.post("/_sandbox/load", json=broken_state).raise_for_status()
+    disaster = datetime.now(UTC)
+    phases = []
+
+    clock = time.monotonic()
+    found = managed_drift(stack_name)
+    phases.append(
+        Phase(
+            name="detect",
+            seconds=time.monotonic() - clock,
+            detail=f"`backstop drift` found {len(found)} object(s) drifted",
+        )
+    )
+    if not found:
+        raise Failure(DRIFT, "the drill's disaster went undetected by drift")
+
+    clock = time.monotonic()
+    rule = "the newest complete backup taken before the disaster"
+    chosen = choose(stack_name, None, disaster)
+    phases.append(Phase(name="decide", seconds=time.monotonic() - clock, detail=f"{rule}: {chosen.id}"))
+
+    clock = time.monotonic()
+    report, remaining = restore(
+        stack_name, chosen.id, None, exact=False, dry_run=False, approved_by=None, drill=True
+    )
+    assert report is not None
+    phases.append(
+        Phase(
+            name="restore",
+            seconds=time.monotonic() - clock,
+            detail=f"changes {report.changes}; safety backup {report.safety_backup}",
+        )
+    )
+
+    clock = time.monotonic()
+    differences = [
+        *remaining,
+        *stripe_differences(desired, control.get("/_sandbox/dump").json()["stripe"][account]),
+    ]
+    phases.append(
+        Phase(
+            name="verify",
+            seconds=time.monotonic() - clock,
+            detail="refresh preview clean and every declared field equal in the vendor's data"
+            if not differences
+            else f"{len(differences)} difference(s)",
+        )
+    )
+    return DrillReport(
+        stack=stack_name,
+        scenario=scenario,
+        description=SCENARIOS[scenario][0],
+        started_at=started,
+        broken=broken,
+        phases=phases,
+        total_seconds=sum(p.seconds for p in phases),
+        decision_rule=rule,
+        backup_id=chosen.id,
+        data_loss_window_seconds=report.data_loss_window_seconds,
+        restored_exactly=not differences,
+        differences=differences,
+    )
+
+
+def command(
+    stack: Annotated[
+        str, typer.Option(help="Stack to rehearse (any, prod included: it all runs in the sandbox)")
+    ],
+    scenario: Annotated[
+        str,
+        typer.Option(
+            help="A complete loss, B corrupted data, C env vars deleted, D third-party config deleted"
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
+) -> None:
+    """Break the stack in the sandbox, detect, decide, restore, verify. Exit 0 only if all is back exactly."""
+    scenario = scenario.upper()
+    if scenario not in {*SCENARIOS, *UNAVAILABLE}:
+        raise typer.BadParameter("scenario must be A, B, C or D")
+    with failures(as_json):
+        started = history.now()
+        with out.status(f"drill {scenario} on {stack}…"):
+            try:
+                report = run_drill(stack, scenario)
+            except Exception as exc:
+                history.record(
+                    backups_dir(), history.event("drill", stack, started, False, error=str(exc)[:500])
+                )
+                raise
+        paths = report.write(backups_dir() / stack / "drills")
+        history.record(
+            backups_dir(),
+            history.event(
+                "drill",
+                stack,
+                started,
+                report.restored_exactly,
+                scenario=scenario,
+                total_seconds=report.total_seconds,
+            ),
+        )
+        emit(
+            as_json,
+            {
+                "ok": report.restored_exactly,
+                "report": report.model_dump(mode="json"),
+                "files": [str(p) for p in paths],
+            },
+            lambda: out.print(report.markdown()),
+        )
+    raise typer.Exit(OK if report.restored_exactly else DRIFT)

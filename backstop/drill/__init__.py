@@ -1,0 +1,1 @@
+"""Disaster-recovery drills in the sandbox: the runbook's scenarios, timed phase by phase."""
