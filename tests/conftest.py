@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import Engine, SandboxProcess
+from tests.support import ROOT, Engine, SandboxProcess
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +21,16 @@ def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox
 def sandbox(sandbox_server: SandboxProcess) -> SandboxProcess:
     sandbox_server.reset()
     return sandbox_server
+
+
+@pytest.fixture(autouse=True)
+def repository_files_stay_untouched() -> Iterator[None]:
+    """Tests work on copies: the committed desired state, stack configs and approvals never change."""
+    watched = [*ROOT.glob("snapshots/*.yaml"), *ROOT.glob("Pulumi*.yaml"), ROOT / "approvals.yaml"]
+    before = {path: path.read_bytes() for path in watched}
+    yield
+    changed = [p.name for p, content in before.items() if not p.exists() or p.read_bytes() != content]
+    assert not changed, f"a test changed committed files: {changed}"
 
 
 @pytest.fixture

@@ -66,6 +66,7 @@ def choose(stack: str, backup_id: str | None, at: datetime | None) -> Backup:
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
 
 

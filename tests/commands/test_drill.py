@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.support import Engine, SandboxProcess
+from tests.support import ROOT, Engine, SandboxProcess
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.parametrize("scenario", ["A", "B", "D"])
-def test_each_scenario_restores_exactly(engine: Engine, sandbox: SandboxProcess, scenario: str) -> None:
-    engine.extra_env["BACKSTOP_SANDBOX_URL"] = sandbox.url
+def test_each_scenario_restores_exactly(
+    engine: Engine, sandbox: SandboxProcess, scenario: str, tmp_path: Path
+) -> None:
+    document = tmp_path / "staging.yaml"
+    shutil.copyfile(ROOT / "snapshots" / "staging.yaml", document)
+    engine.extra_env.update(BACKSTOP_SANDBOX_URL=sandbox.url, BACKSTOP_DESIRED_STATE=str(document))
     engine.init_stack("staging")
     engine.pulumi("up", "--yes", "--stack", "staging")
     prod_before = sandbox.dump()["stripe"].get("acct_derrimut_prod")

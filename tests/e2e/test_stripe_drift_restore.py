@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import stripe
+from ruamel.yaml import YAML
 
 from backstop.model import load_document
 from tests.support import ROOT, STRIPE_STAGING_KEY, Engine, SandboxProcess
@@ -137,14 +138,18 @@ def test_import_of_an_endpoint_created_outside(
     )
 
     document = tmp_path / "staging.yaml"
-    text = (ROOT / "snapshots" / "staging.yaml").read_text()
-    document.write_text(
-        text
-        + "    - key: partner\n"
-        + "      url: https://partner.example.com/hooks/stripe\n"
-        + "      description: Made in the dashboard\n"
-        + "      enabled_events: [customer.created]\n"
+    yaml = YAML()
+    data = yaml.load((ROOT / "snapshots" / "staging.yaml").read_text())
+    data["stripe"]["webhook_endpoints"].append(
+        {
+            "key": "partner",
+            "url": "https://partner.example.com/hooks/stripe",
+            "description": "Made in the dashboard",
+            "enabled_events": ["customer.created"],
+        }
     )
+    with document.open("w") as fh:
+        yaml.dump(data, fh)
     engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(document)
     parent = f"urn:pulumi:{STACK}::platform-config::backstop:components:StripeBilling::stripe"
     engine.pulumi(
