@@ -14,9 +14,10 @@ from typing import Annotated, Any
 
 import typer
 
+from backstop.alerts import Alert
 from backstop.backups import history
 from backstop.backups.manifest import MANIFEST, BackupClass, Manifest, backup_id, sha256
-from backstop.commands.common import emit, failures, out
+from backstop.commands.common import emit, failures, notify, out
 from backstop.model import load_document
 from backstop.workspace import PROJECT_DIR, backups_dir, document_path, export_encrypted, select
 
@@ -113,6 +114,10 @@ def command(
         except Exception as exc:
             history.record(
                 backups_dir(), history.event("backup", stack, started, False, error=str(exc)[:500])
+            )
+            first_line = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+            notify(
+                Alert("backup_failed", stack, f"backup failed: {label}", "critical", {"error": first_line})
             )
             raise
         folder_size = sum(f.stat().st_size for f in (backups_dir() / stack / manifest.id).iterdir())

@@ -12,6 +12,7 @@ import typer
 from pulumi.automation import errors as auto_errors
 from rich.console import Console
 
+from backstop.alerts import Alert, send
 from backstop.model import DesiredStateError
 
 OK, DRIFT, INPUT_ERROR, VENDOR_ERROR = 0, 1, 2, 3
@@ -61,3 +62,8 @@ def _engine_message(exc: auto_errors.CommandError) -> str:
         line for line in text.splitlines() if line.strip().startswith(("error:", "stripe", "clerk", "vapi"))
     ]
     return "\n".join(lines[-8:]) or text[-2000:]
+
+
+def notify(alert: Alert, slack_url: str | None = None) -> None:
+    for problem in send(alert, slack_url):
+        err.print(f"[yellow]warning:[/yellow] {problem}")

@@ -12,8 +12,9 @@ from typing import Annotated
 import typer
 from pulumi.automation import EngineEvent
 
+from backstop.alerts import Alert
 from backstop.backups import history
-from backstop.commands.common import DRIFT, OK, emit, failures, out
+from backstop.commands.common import DRIFT, OK, emit, failures, notify, out
 from backstop.model import load_document
 from backstop.workspace import backups_dir, document_path, select
 
@@ -66,6 +67,9 @@ def managed_drift(stack_name: str) -> list[Change]:
 
 def command(
     stack: Annotated[str, typer.Option(help="Stack to check")],
+    notify_url: Annotated[
+        str | None, typer.Option("--notify", help="Slack-compatible webhook to post to when drift is found")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
 ) -> None:
     """Compare live services with the desired state.
@@ -77,6 +81,18 @@ def command(
         with out.status(f"reading {stack}'s live objects…"):
             changes = managed_drift(stack)
         history.record(backups_dir(), history.event("drift", stack, started, True, drifted=len(changes)))
+        if changes:
+            listed = ", ".join(f"{c.name} ({c.op})" for c in changes[:10])
+            notify(
+                Alert(
+                    "drift_found",
+                    stack,
+                    f"drift in {len(changes)} object(s)",
+                    "warning",
+                    {"objects": listed, "restore": f"backstop restore --stack {stack} …"},
+                ),
+                notify_url,
+            )
 
         def human() -> None:
             if not changes:

@@ -14,9 +14,10 @@ from typing import Annotated, Any
 import httpx
 import typer
 
+from backstop.alerts import Alert
 from backstop.backups import history
 from backstop.commands.backup import take_backup
-from backstop.commands.common import DRIFT, INPUT_ERROR, OK, Failure, emit, failures, out
+from backstop.commands.common import DRIFT, INPUT_ERROR, OK, Failure, emit, failures, notify, out
 from backstop.commands.drift import managed_drift
 from backstop.commands.restore import choose, restore
 from backstop.drill.report import DrillReport, Phase
@@ -156,8 +157,28 @@ def command(
                 history.record(
                     backups_dir(), history.event("drill", stack, started, False, error=str(exc)[:500])
                 )
+                if not (isinstance(exc, Failure) and exc.code == INPUT_ERROR):
+                    notify(
+                        Alert(
+                            "drill_failed",
+                            stack,
+                            f"drill {scenario} failed",
+                            "error",
+                            {"error": str(exc)[:300]},
+                        )
+                    )
                 raise
         paths = report.write(backups_dir() / stack / "drills")
+        if not report.restored_exactly:
+            notify(
+                Alert(
+                    "drill_failed",
+                    stack,
+                    f"drill {scenario}: not everything came back",
+                    "error",
+                    {"differences": "; ".join(report.differences[:10]), "report": str(paths[1])},
+                )
+            )
         history.record(
             backups_dir(),
             history.event(

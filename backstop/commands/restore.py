@@ -18,10 +18,11 @@ import typer
 from pulumi import automation as auto
 from ruamel.yaml import YAML
 
+from backstop.alerts import Alert
 from backstop.backups import history
 from backstop.backups.catalogue import Backup, list_backups
 from backstop.commands.backup import take_backup
-from backstop.commands.common import DRIFT, INPUT_ERROR, OK, Failure, emit, failures, out
+from backstop.commands.common import DRIFT, INPUT_ERROR, OK, Failure, emit, failures, notify, out
 from backstop.commands.drift import managed_drift
 from backstop.model import parse_document
 from backstop.restore.approvals import load_matrix
@@ -177,8 +178,22 @@ def command(
         raise typer.BadParameter("give exactly one of --backup and --at")
     moment = at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
     with failures(as_json):
-        with out.status(f"restoring {stack}…"):
-            report, remaining = restore(stack, backup, moment, exact, dry_run, approved_by)
+        try:
+            with out.status(f"restoring {stack}…"):
+                report, remaining = restore(stack, backup, moment, exact, dry_run, approved_by)
+        except Failure:
+            raise
+        except Exception as exc:
+            notify(
+                Alert(
+                    "restore_failed",
+                    stack,
+                    "restore failed",
+                    "critical",
+                    {"error": str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__},
+                )
+            )
+            raise
         if report is None:
             emit(
                 as_json,
@@ -189,6 +204,16 @@ def command(
             )
             return
         paths = report.write(backups_dir() / stack / "reports")
+        if not report.verified:
+            notify(
+                Alert(
+                    "verification_failed",
+                    stack,
+                    f"restore from {report.backup_id} did not verify",
+                    "error",
+                    {"remaining": ", ".join(report.remaining_drift[:10]), "report": str(paths[1])},
+                )
+            )
         history.record(
             backups_dir(),
             history.event(

@@ -8,9 +8,10 @@ from typing import Annotated, Any
 
 import typer
 
+from backstop.alerts import Alert
 from backstop.backups import history
 from backstop.backups.catalogue import list_backups
-from backstop.commands.common import DRIFT, OK, emit, failures, out
+from backstop.commands.common import DRIFT, OK, emit, failures, notify, out
 from backstop.workspace import backups_dir
 
 RPO = timedelta(hours=24)
@@ -101,5 +102,19 @@ def command(
                 f"  last drift check: {status['last_drift_at'] or 'never'} ({drifted} object(s) drifted)"
             )
 
+        if status["rpo_breached"]:
+            age = status["last_backup_age_seconds"]
+            notify(
+                Alert(
+                    "rpo_breached",
+                    stack,
+                    "no successful backup within the 24 h RPO",
+                    "critical",
+                    {
+                        "last_backup": status["last_backup_at"] or "never",
+                        "age_hours": "n/a" if age is None else f"{age / 3600:.1f}",
+                    },
+                )
+            )
         emit(as_json, {"ok": True, **status}, human)
     raise typer.Exit(DRIFT if status["rpo_breached"] else OK)

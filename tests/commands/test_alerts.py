@@ -1,0 +1,96 @@
+"""Alert payloads (backup failure, RPO breach, drift) arrive at a local HTTP receiver."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from backstop.alerts import Alert, pagerduty_payload, slack_payload
+from tests.receiver import Receiver
+from tests.support import ROOT, VENV_BIN, Engine, SandboxProcess
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    server = Receiver()
+    yield server
+    server.close()
+
+
+def alerting(engine: Engine, receiver: Receiver) -> None:
+    engine.extra_env.update(
+        BACKSTOP_SLACK_WEBHOOK_URL=f"{receiver.url}/slack",
+        BACKSTOP_PAGERDUTY_ROUTING_KEY="canary-routing-key",
+        BACKSTOP_PAGERDUTY_URL=f"{receiver.url}/pagerduty",
+    )
+
+
+def test_payload_shapes() -> None:
+    alert = Alert(
+        "rpo_breached", "prod", "no successful backup within the 24 h RPO", "critical", {"age_hours": "30"}
+    )
+    assert slack_payload(alert)["text"].startswith(":rotating_light: *Backstop — prod*: no successful backup")
+    event = pagerduty_payload(alert, "key")
+    assert event["event_action"] == "trigger" and event["routing_key"] == "key"
+    assert event["dedup_key"] == "backstop-prod-rpo_breached"
+    assert {"summary", "source", "severity", "timestamp"} <= set(event["payload"])
+    assert event["payload"]["severity"] == "critical"
+
+
+def test_an_rpo_breach_pages(receiver: Receiver, tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "BACKSTOP_BACKUPS_DIR": str(tmp_path),
+        "BACKSTOP_SLACK_WEBHOOK_URL": f"{receiver.url}/slack",
+        "BACKSTOP_PAGERDUTY_ROUTING_KEY": "canary-routing-key",
+        "BACKSTOP_PAGERDUTY_URL": f"{receiver.url}/pagerduty",
+    }
+    done = subprocess.run(
+        [str(VENV_BIN / "backstop"), "status", "--stack", "prod"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert "no successful backup within the 24 h RPO" in receiver.posted_to("/slack")[0]["text"]
+    page = receiver.posted_to("/pagerduty")[0]
+    assert page["routing_key"] == "canary-routing-key" and page["payload"]["class"] == "rpo_breached"
+
+
+@pytest.mark.e2e
+def test_a_failed_backup_alerts_and_pages(
+    engine: Engine, sandbox: SandboxProcess, receiver: Receiver
+) -> None:
+    alerting(engine, receiver)
+    engine.init_stack("staging")
+    engine.pulumi("up", "--yes", "--stack", "staging")
+    sandbox.http.post(
+        "/_sandbox/faults", json={"vendor": "stripe", "kind": "status", "status": 503}
+    ).raise_for_status()
+    failed = engine.backstop(
+        "backup", "--stack", "staging", "--label", "nightly", "--class", "daily", ok=(3,)
+    )
+    assert "the Pulumi engine failed" in failed.stderr
+    assert "backup failed: nightly" in receiver.posted_to("/slack")[0]["text"]
+    assert receiver.posted_to("/pagerduty")[0]["payload"]["class"] == "backup_failed"
+
+
+@pytest.mark.e2e
+def test_drift_notifies_the_given_webhook(
+    engine: Engine, sandbox: SandboxProcess, receiver: Receiver
+) -> None:
+    engine.init_stack("staging")
+    engine.pulumi("up", "--yes", "--stack", "staging")
+    endpoint = next(iter(sandbox.stripe_objects("acct_derrimut_staging", "webhook_endpoints")))
+    sandbox.http.delete(
+        f"/stripe/v1/webhook_endpoints/{endpoint}", auth=("sk_test_sandbox_derrimut_staging", "")
+    )
+    engine.backstop("drift", "--stack", "staging", "--notify", f"{receiver.url}/hook", ok=(1,))
+    (message,) = receiver.posted_to("/hook")
+    assert "drift in 1 object(s)" in message["text"] and "(create)" in message["text"]
+    assert not receiver.posted_to("/pagerduty"), "drift is a warning: no page"
