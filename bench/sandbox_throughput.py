@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -18,31 +17,12 @@ from pathlib import Path
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from sandbox.process import spawn, stop
+
 ROOT = Path(__file__).resolve().parents[1]
 STRIPE_LIVE_LIMIT = 100.0
 KEY = "sk_live_sandbox_derrimut_prod"
-
-
-def start(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port_file = workdir / "port"
-    process = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "backstop"),
-            "sandbox",
-            "serve",
-            "--port",
-            "0",
-            "--port-file",
-            str(port_file),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while not (port_file.exists() and port_file.read_text().strip()):
-        if process.poll() is not None or time.monotonic() > deadline:
-            sys.exit("the sandbox did not start")
-        time.sleep(0.05)
-    return process, f"http://127.0.0.1:{port_file.read_text().strip()}"
 
 
 async def measure(base: str, path: str, total: int, concurrency: int) -> float:
@@ -69,7 +49,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        process, base = start(Path(tmp))
+        process, port = spawn(Path(tmp))
+        base = f"http://127.0.0.1:{port}"
         try:
             httpx.post(f"{base}/_sandbox/fixtures/derrimut").raise_for_status()
             endpoint = httpx.get(f"{base}/stripe/v1/webhook_endpoints", auth=(KEY, "")).json()["data"][0][
@@ -79,8 +60,7 @@ def main() -> None:
             sequential = asyncio.run(measure(base, path, args.requests // 3, 1))
             concurrent = asyncio.run(measure(base, path, args.requests, args.concurrency))
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            stop(process)
     rows = [
         ("GET one webhook endpoint, 1 client", sequential),
         (f"GET one webhook endpoint, {args.concurrency} concurrent clients", concurrent),

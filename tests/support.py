@@ -7,12 +7,13 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from sandbox.process import spawn, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -25,42 +26,13 @@ class SandboxProcess:
     """`backstop sandbox serve` on a free port, as a user would start it."""
 
     def __init__(self, workdir: Path, seed: int | None = None) -> None:
-        port_file = workdir / "port"
-        port_file.unlink(missing_ok=True)
-        self.process = subprocess.Popen(
-            [
-                str(VENV_BIN / "backstop"),
-                "sandbox",
-                "serve",
-                "--port",
-                "0",
-                "--port-file",
-                str(port_file),
-                "--state",
-                str(workdir / "sandbox-state.json"),
-                *(["--seed", str(seed)] if seed is not None else []),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        deadline = time.monotonic() + 30
-        while not (port_file.exists() and port_file.read_text().strip()):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                output = self.process.stdout.read() if self.process.stdout else ""
-                raise RuntimeError(f"sandbox did not start: {output}")
-            time.sleep(0.05)
-        self.port = int(port_file.read_text())
+        self.process, self.port = spawn(workdir, seed)
         self.url = f"http://127.0.0.1:{self.port}"
         self.http = httpx.Client(base_url=self.url, timeout=30)
 
     def stop(self) -> None:
         self.http.close()
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop(self.process)
 
     # Control API
     def reset(self) -> None:

@@ -18,7 +18,7 @@ def load(name: str) -> dict[str, Any]:
 
 
 def crons(workflow: dict[str, Any]) -> list[str]:
-    triggers = workflow.get("on") or workflow.get(True)  # a YAML 1.1 reader makes `on` True
+    triggers = workflow["on"]
     return [entry["cron"] for entry in triggers["schedule"]]
 
 

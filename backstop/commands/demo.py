@@ -10,8 +10,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -36,33 +34,16 @@ class DemoFailed(RuntimeError):
 
 @contextmanager
 def running_sandbox(workdir: Path) -> Iterator[int]:
-    port_file = workdir / "port"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "backstop.cli",
-            "sandbox",
-            "serve",
-            "--port",
-            "0",
-            "--port-file",
-            str(port_file),
-            "--state",
-            str(workdir / "sandbox-state.json"),
-        ],
-        cwd=PROJECT,
-    )
+    from sandbox.process import SandboxStartError, spawn, stop
+
     try:
-        deadline = time.monotonic() + 30
-        while not (port_file.exists() and port_file.read_text().strip()):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise DemoFailed("the sandbox did not start")
-            time.sleep(0.05)
-        yield int(port_file.read_text())
+        process, port = spawn(workdir, quiet=False)
+    except SandboxStartError as exc:
+        raise DemoFailed(str(exc)) from None
+    try:
+        yield port
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
         console.print("[dim]sandbox stopped[/dim]")
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from backstop.reports import write_pair
+
 
 class Phase(BaseModel):
     name: str
@@ -29,12 +31,12 @@ class DrillReport(BaseModel):
     differences: list[str]
 
     def write(self, folder: Path) -> tuple[Path, Path]:
-        folder.mkdir(parents=True, exist_ok=True)
-        stem = f"drill-{self.scenario}-{self.started_at.strftime('%Y%m%dT%H%M%SZ')}"
-        as_json, as_md = folder / f"{stem}.json", folder / f"{stem}.md"
-        as_json.write_text(self.model_dump_json(indent=2) + "\n")
-        as_md.write_text(self.markdown())
-        return as_json, as_md
+        return write_pair(
+            folder,
+            f"drill-{self.scenario}-{self.started_at.strftime('%Y%m%dT%H%M%SZ')}",
+            self,
+            self.markdown(),
+        )
 
     def markdown(self) -> str:
         verdict = "PASSED: everything is back exactly" if self.restored_exactly else "FAILED"

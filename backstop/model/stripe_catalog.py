@@ -27,10 +27,7 @@ CURRENCIES = frozenset(
 MAX_INTERVALS = {"day": 1095, "week": 156, "month": 36, "year": 3}
 
 
-class ProductSpec(Strict):
-    """What `backstop:stripe:Product` takes. `product_id` is Stripe's custom product id, the natural key."""
-
-    product_id: ProductId
+class ProductFields(Strict):
     name: Annotated[str, StringConstraints(min_length=1, max_length=5000)]
     description: Annotated[str, StringConstraints(max_length=40000)] | None = None
     active: bool = True
@@ -39,6 +36,12 @@ class ProductSpec(Strict):
     url: HttpUrl | None = None
     tax_code: str | None = None
     metadata: Metadata = Field(default_factory=dict)
+
+
+class ProductSpec(ProductFields):
+    """What `backstop:stripe:Product` takes. `product_id` is Stripe's custom product id, the natural key."""
+
+    product_id: ProductId
 
 
 class Recurring(Strict):
@@ -87,17 +90,9 @@ class Price(PriceFields):
     default: bool = False
 
 
-class Product(Strict):
+class Product(ProductFields):
     key: Key
     id: ProductId
-    name: Annotated[str, StringConstraints(min_length=1, max_length=5000)]
-    description: str | None = None
-    active: bool = True
-    statement_descriptor: Annotated[str, StringConstraints(max_length=22)] | None = None
-    unit_label: Annotated[str, StringConstraints(max_length=12)] | None = None
-    url: HttpUrl | None = None
-    tax_code: str | None = None
-    metadata: Metadata = Field(default_factory=dict)
     prices: list[Price] = Field(default_factory=list)
 
     @field_validator("prices")
@@ -112,21 +107,7 @@ class Product(Strict):
         return prices
 
     def spec(self) -> ProductSpec:
-        return ProductSpec(
-            product_id=self.id,
-            **self.model_dump(
-                include={
-                    "name",
-                    "description",
-                    "active",
-                    "statement_descriptor",
-                    "unit_label",
-                    "url",
-                    "tax_code",
-                    "metadata",
-                }
-            ),
-        )
+        return ProductSpec(product_id=self.id, **self.model_dump(include=set(ProductFields.model_fields)))
 
     def price_spec(self, price: Price) -> PriceSpec:
         return PriceSpec(

@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from backstop.reports import write_pair
+
 
 class Report(BaseModel):
     stack: str
@@ -31,12 +33,9 @@ class Report(BaseModel):
     remaining_drift: list[str]
 
     def write(self, folder: Path) -> tuple[Path, Path]:
-        folder.mkdir(parents=True, exist_ok=True)
-        stem = f"restore-{self.started_at.strftime('%Y%m%dT%H%M%SZ')}"
-        as_json, as_md = folder / f"{stem}.json", folder / f"{stem}.md"
-        as_json.write_text(self.model_dump_json(indent=2) + "\n")
-        as_md.write_text(self.markdown())
-        return as_json, as_md
+        return write_pair(
+            folder, f"restore-{self.started_at.strftime('%Y%m%dT%H%M%SZ')}", self, self.markdown()
+        )
 
     def markdown(self) -> str:
         rows: list[tuple[str, Any]] = [
