@@ -13,6 +13,7 @@ from backstop.provider.props import to_plain
 ENVIRONMENT = {
     "stripeApiKey": "BACKSTOP_STRIPE_API_KEY",
     "stripeBaseUrl": "BACKSTOP_STRIPE_BASE_URL",
+    "batchedReads": "BACKSTOP_BATCHED_READS",
 }
 
 
@@ -20,6 +21,8 @@ ENVIRONMENT = {
 class ProviderConfig:
     stripe_api_key: str | None = None
     stripe_base_url: str | None = None
+    batched_reads: bool = True
+    """Read whole collections once per process (default); off reads object by object, for benchmarks."""
 
     @classmethod
     def from_args(
@@ -30,7 +33,10 @@ class ProviderConfig:
                 return str(to_plain(args[name]))
             return env.get(ENVIRONMENT[name]) or None
 
-        return cls(stripe_api_key=pick("stripeApiKey"), stripe_base_url=pick("stripeBaseUrl"))
+        batched = (pick("batchedReads") or "true").lower() not in ("false", "0", "no")
+        return cls(
+            stripe_api_key=pick("stripeApiKey"), stripe_base_url=pick("stripeBaseUrl"), batched_reads=batched
+        )
 
     def __repr__(self) -> str:
         return (

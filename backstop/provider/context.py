@@ -22,10 +22,14 @@ class ListingCache:
     A refresh of N objects then costs about N/100 list calls instead of N GETs. Writes drop the cache.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
         self._pending: dict[str, asyncio.Task[dict[str, Json]]] = {}
 
     async def get(self, name: str, load: Callable[[], Awaitable[list[Json]]]) -> dict[str, Json]:
+        """The collection by id; empty when batching is off, so readers fetch each object themselves."""
+        if not self.enabled:
+            return {}
         task = self._pending.get(name)
         if task is None:
 
@@ -48,7 +52,7 @@ class ListingCache:
 class ProviderContext:
     def __init__(self, config: ProviderConfig) -> None:
         self.config = config
-        self.listings = ListingCache()
+        self.listings = ListingCache(config.batched_reads)
         self._locks: dict[str, asyncio.Lock] = {}
         self._stripe: StripeApi | None = None
 
