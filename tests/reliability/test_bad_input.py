@@ -1,0 +1,378 @@
+"""A corpus of malformed desired-state documents: each gets exit 2 from `backstop`, a failed `pulumi
+preview`, an error naming the file, the YAML path and the reason, and zero API calls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support import Engine, SandboxProcess
+
+pytestmark = pytest.mark.e2e
+
+BASE = """\
+version: 1
+stack: staging
+scope:
+  stripe:
+    mode: test
+stripe:
+  webhook_endpoints:
+    - key: app
+      url: https://app.example.com/stripe
+      description: App events
+      enabled_events: [invoice.paid, charge.refunded]
+      metadata: {team: billing}
+  products:
+    - key: plan
+      id: no-lock-in
+      name: No lock-in
+      prices:
+        - key: fortnightly
+          lookup_key: no-lock-in
+          currency: aud
+          unit_amount: 3495
+          recurring: {interval: week, interval_count: 2}
+          tax_behavior: inclusive
+          default: true
+"""
+
+# (case id, text replaced, replacement, expected path in the error, expected words of the reason)
+CASES: list[tuple[str, str, str, str, str]] = [
+    ("version-missing", "version: 1\n", "", "version", "Field required"),
+    ("version-wrong", "version: 1", "version: 2", "version", "Input should be 1"),
+    ("version-string", "version: 1", "version: one", "version", "Input should be 1"),
+    ("stack-list", "stack: staging", "stack: [staging]", "stack", "valid string"),
+    ("unknown-top-level", "version: 1", "version: 1\nvendors: {}", "vendors", "unknown field"),
+    ("scope-missing", "scope:\n  stripe:\n    mode: test\n", "", "scope", "Field required"),
+    ("scope-mode", "mode: test", "mode: sandbox", "scope.stripe.mode", "'test' or 'live'"),
+    (
+        "scope-unknown",
+        "    mode: test",
+        "    mode: test\n    account: acct_1",
+        "scope.stripe.account",
+        "unknown field",
+    ),
+    (
+        "scope-none",
+        "scope:\n  stripe:\n    mode: test\n",
+        "scope: {}\n",
+        "<document>",
+        "scope.stripe is missing",
+    ),
+    (
+        "stripe-list",
+        "stripe:\n  webhook_endpoints:",
+        "stripe: []\nx:\n  webhook_endpoints:",
+        "stripe",
+        "valid dictionary",
+    ),
+    (
+        "endpoints-dict",
+        "  webhook_endpoints:\n",
+        "  webhook_endpoints: {app: 1}\n  old_endpoints:\n",
+        "stripe.webhook_endpoints",
+        "valid list",
+    ),
+    (
+        "endpoint-key-missing",
+        "    - key: app\n",
+        "    -\n",
+        "stripe.webhook_endpoints[0].key",
+        "Field required",
+    ),
+    ("endpoint-key-upper", "key: app", "key: App", "stripe.webhook_endpoints[0].key", "pattern"),
+    ("endpoint-key-space", "key: app", "key: my app", "stripe.webhook_endpoints[0].key", "pattern"),
+    ("endpoint-key-long", "key: app", "key: " + "a" * 70, "stripe.webhook_endpoints[0].key", "pattern"),
+    (
+        "url-missing",
+        "      url: https://app.example.com/stripe\n",
+        "",
+        "stripe.webhook_endpoints[0].url",
+        "Field required",
+    ),
+    (
+        "url-relative",
+        "url: https://app.example.com/stripe",
+        "url: /stripe",
+        "stripe.webhook_endpoints[0].url",
+        "absolute http(s) URL",
+    ),
+    (
+        "url-ftp",
+        "url: https://app.example.com/stripe",
+        "url: ftp://app.example.com",
+        "stripe.webhook_endpoints[0].url",
+        "absolute http(s) URL",
+    ),
+    (
+        "url-number",
+        "url: https://app.example.com/stripe",
+        "url: 42",
+        "stripe.webhook_endpoints[0].url",
+        "valid string",
+    ),
+    (
+        "events-missing",
+        "      enabled_events: [invoice.paid, charge.refunded]\n",
+        "",
+        "stripe.webhook_endpoints[0].enabled_events",
+        "Field required",
+    ),
+    (
+        "events-empty",
+        "[invoice.paid, charge.refunded]",
+        "[]",
+        "stripe.webhook_endpoints[0].enabled_events",
+        "at least 1 item",
+    ),
+    (
+        "events-typo",
+        "invoice.paid,",
+        "invoice.payed,",
+        "stripe.webhook_endpoints[0].enabled_events",
+        "unknown Stripe event type",
+    ),
+    (
+        "events-duplicate",
+        "[invoice.paid, charge.refunded]",
+        "[invoice.paid, invoice.paid]",
+        "stripe.webhook_endpoints[0].enabled_events",
+        "twice",
+    ),
+    (
+        "events-string",
+        "[invoice.paid, charge.refunded]",
+        "invoice.paid",
+        "stripe.webhook_endpoints[0].enabled_events",
+        "valid list",
+    ),
+    (
+        "events-number",
+        "[invoice.paid, charge.refunded]",
+        "[1]",
+        "stripe.webhook_endpoints[0].enabled_events[0]",
+        "valid string",
+    ),
+    (
+        "api-version-bad",
+        "      description: App events",
+        "      description: App events\n      api_version: latest",
+        "stripe.webhook_endpoints[0].api_version",
+        "pattern",
+    ),
+    (
+        "disabled-string",
+        "      description: App events",
+        "      description: App events\n      disabled: maybe",
+        "stripe.webhook_endpoints[0].disabled",
+        "valid boolean",
+    ),
+    (
+        "metadata-value-number",
+        "{team: billing}",
+        "{team: [1]}",
+        "stripe.webhook_endpoints[0].metadata.team",
+        "valid string",
+    ),
+    (
+        "metadata-key-brackets",
+        "{team: billing}",
+        "{'te[am]': billing}",
+        "stripe.webhook_endpoints[0].metadata",
+        "pattern",
+    ),
+    (
+        "metadata-value-long",
+        "{team: billing}",
+        "{team: " + "x" * 501 + "}",
+        "stripe.webhook_endpoints[0].metadata.team",
+        "at most 500",
+    ),
+    (
+        "endpoint-unknown-field",
+        "      description: App events",
+        "      description: App events\n      secret: whsec_inline",
+        "stripe.webhook_endpoints[0].secret",
+        "unknown field",
+    ),
+    (
+        "endpoint-duplicate-url",
+        "  products:",
+        "    - key: app2\n      url: https://app.example.com/stripe\n      enabled_events: ['*']\n  products:",
+        "stripe.webhook_endpoints",
+        "same url",
+    ),
+    (
+        "endpoint-duplicate-key",
+        "  products:",
+        "    - key: app\n      url: https://b.example.com/\n      enabled_events: ['*']\n  products:",
+        "stripe.webhook_endpoints",
+        "same key",
+    ),
+    ("product-id-missing", "      id: no-lock-in\n", "", "stripe.products[0].id", "Field required"),
+    ("product-id-space", "id: no-lock-in", "id: no lock in", "stripe.products[0].id", "pattern"),
+    ("product-name-empty", "name: No lock-in", "name: ''", "stripe.products[0].name", "at least 1 character"),
+    (
+        "product-unknown",
+        "      name: No lock-in",
+        "      name: No lock-in\n      colour: red",
+        "stripe.products[0].colour",
+        "unknown field",
+    ),
+    (
+        "product-url-bad",
+        "      name: No lock-in",
+        "      name: No lock-in\n      url: not-a-url",
+        "stripe.products[0].url",
+        "absolute http(s) URL",
+    ),
+    (
+        "descriptor-long",
+        "      name: No lock-in",
+        "      name: No lock-in\n      statement_descriptor: " + "D" * 23,
+        "stripe.products[0].statement_descriptor",
+        "at most 22",
+    ),
+    ("currency-upper", "currency: aud", "currency: AUD", "stripe.products[0].prices[0].currency", "pattern"),
+    (
+        "currency-unknown",
+        "currency: aud",
+        "currency: abc",
+        "stripe.products[0].prices[0].currency",
+        "not a currency Stripe supports",
+    ),
+    (
+        "currency-missing",
+        "          currency: aud\n",
+        "",
+        "stripe.products[0].prices[0].currency",
+        "Field required",
+    ),
+    (
+        "amount-negative",
+        "unit_amount: 3495",
+        "unit_amount: -1",
+        "stripe.products[0].prices[0].unit_amount",
+        "greater than or equal to 0",
+    ),
+    (
+        "amount-decimal",
+        "unit_amount: 3495",
+        "unit_amount: 34.95",
+        "stripe.products[0].prices[0].unit_amount",
+        "valid integer",
+    ),
+    (
+        "amount-string",
+        "unit_amount: 3495",
+        "unit_amount: cheap",
+        "stripe.products[0].prices[0].unit_amount",
+        "valid integer",
+    ),
+    (
+        "interval-bad",
+        "interval: week",
+        "interval: fortnight",
+        "stripe.products[0].prices[0].recurring.interval",
+        "'day', 'week', 'month' or 'year'",
+    ),
+    (
+        "interval-count-big",
+        "interval_count: 2",
+        "interval_count: 157",
+        "stripe.products[0].prices[0].recurring",
+        "at most 156",
+    ),
+    (
+        "interval-count-zero",
+        "interval_count: 2",
+        "interval_count: 0",
+        "stripe.products[0].prices[0].recurring.interval_count",
+        "greater than or equal to 1",
+    ),
+    (
+        "tax-behavior-bad",
+        "tax_behavior: inclusive",
+        "tax_behavior: included",
+        "stripe.products[0].prices[0].tax_behavior",
+        "'inclusive', 'exclusive' or 'unspecified'",
+    ),
+    (
+        "lookup-key-missing",
+        "          lookup_key: no-lock-in\n",
+        "",
+        "stripe.products[0].prices[0].lookup_key",
+        "Field required",
+    ),
+    (
+        "lookup-key-empty",
+        "lookup_key: no-lock-in",
+        "lookup_key: ''",
+        "stripe.products[0].prices[0].lookup_key",
+        "at least 1 character",
+    ),
+    (
+        "default-archived",
+        "          default: true",
+        "          default: true\n          active: false",
+        "stripe.products[0].prices",
+        "can't be archived",
+    ),
+    (
+        "two-defaults",
+        "          default: true\n",
+        "          default: true\n        - key: other\n          lookup_key: other\n          currency: aud\n          unit_amount: 1\n          default: true\n",
+        "stripe.products[0].prices",
+        "at most one default price",
+    ),
+    (
+        "price-unknown-field",
+        "          default: true",
+        "          default: true\n          id: price_123",
+        "stripe.products[0].prices[0].id",
+        "unknown field",
+    ),
+    ("duplicate-yaml-key", "stack: staging", "stack: staging\nstack: prod", "<document>", "duplicate key"),
+    ("yaml-syntax", "    - key: plan", "    - key: [plan", "<document>", "YAML syntax error"),
+    ("yaml-tab", "      name: No lock-in", "\tname: No lock-in", "<document>", "YAML syntax error"),
+    ("not-a-mapping", BASE, "- just\n- a list\n", "<document>", "must be a YAML mapping"),
+    (
+        "live-http",
+        "    mode: test\nstripe:\n  webhook_endpoints:\n    - key: app\n      url: https://app",
+        "    mode: live\nstripe:\n  webhook_endpoints:\n    - key: app\n      url: http://app",
+        "<document>",
+        "live-mode URLs must use https",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def bad_documents(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("bad")
+    for case, old, new, _, _ in CASES:
+        assert old in BASE, case
+        (folder / f"{case}.yaml").write_text(BASE.replace(old, new, 1))
+    return folder
+
+
+def test_the_corpus_is_large_enough() -> None:
+    assert len(CASES) >= 50 and len({c[0] for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize(
+    ("case", "path", "reason"), [(c[0], c[3], c[4]) for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_bad_document(
+    engine: Engine, sandbox: SandboxProcess, bad_documents: Path, case: str, path: str, reason: str
+) -> None:
+    document = bad_documents / f"{case}.yaml"
+    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(document)
+    failed = engine.backstop("drift", "--stack", "staging", ok=(2,))
+    message = " ".join(failed.stderr.split())
+    assert str(document) in message and path in message and reason in message, failed.stderr
+    engine.init_stack("staging")
+    preview = engine.pulumi("preview", "--stack", "staging", ok=(1,))
+    assert "invalid desired state" in preview.output and str(document) in preview.output
+    assert sandbox.requests()["total"] == 0
