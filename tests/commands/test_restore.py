@@ -33,6 +33,15 @@ def write_doc(path: Path, stack: str = STACK, edit: Any = None) -> Path:
     return path
 
 
+def applied(engine: Engine, tmp_path: Path, stack: str = STACK) -> Path:
+    """A copy of the stack's document (endpoints only), applied with `pulumi up`."""
+    doc = write_doc(tmp_path / f"{stack}.yaml", stack=stack)
+    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(doc)
+    engine.init_stack(stack)
+    engine.pulumi("up", "--yes", "--stack", stack)
+    return doc
+
+
 def endpoints(sandbox: SandboxProcess, account: str = "acct_derrimut_staging") -> dict[str, dict[str, Any]]:
     return {e["url"]: e for e in sandbox.stripe_objects(account, "webhook_endpoints").values()}
 
@@ -52,10 +61,7 @@ def wipe(sandbox: SandboxProcess, key: str = STRIPE_STAGING_KEY) -> None:
 def test_restore_keeps_newer_objects_and_exact_removes_them(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
-    doc = write_doc(tmp_path / "staging.yaml")
-    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(doc)
-    engine.init_stack(STACK)
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    doc = applied(engine, tmp_path)
     older = backup(engine)
     write_doc(doc, edit=lambda d: d["stripe"]["webhook_endpoints"].append(dict(PARTNER)))
     engine.pulumi("up", "--yes", "--stack", STACK)
@@ -82,10 +88,7 @@ def test_restore_keeps_newer_objects_and_exact_removes_them(
 def test_undo_a_restore_with_its_safety_backup(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
-    doc = write_doc(tmp_path / "staging.yaml")
-    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(doc)
-    engine.init_stack(STACK)
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    doc = applied(engine, tmp_path)
     v1 = backup(engine, label="v1")
     write_doc(doc, edit=lambda d: d["stripe"]["webhook_endpoints"][0].__setitem__("description", "v2"))
     engine.pulumi("up", "--yes", "--stack", STACK)
@@ -106,10 +109,7 @@ def test_undo_a_restore_with_its_safety_backup(
 def test_at_picks_the_newest_backup_before_that_time(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
-    doc = write_doc(tmp_path / "staging.yaml")
-    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(doc)
-    engine.init_stack(STACK)
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    applied(engine, tmp_path)
     first = backup(engine, label="first")
     second = backup(engine, label="second")
     first_time = datetime.strptime(first.removeprefix("staging-"), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
@@ -134,10 +134,7 @@ def test_at_picks_the_newest_backup_before_that_time(
 def test_prod_restore_needs_the_approval_the_matrix_asks_for(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
-    doc = write_doc(tmp_path / "prod.yaml", stack="prod")
-    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(doc)
-    engine.init_stack("prod")
-    engine.pulumi("up", "--yes", "--stack", "prod")
+    applied(engine, tmp_path, stack="prod")
     taken = backup(engine, stack="prod")
     wipe(sandbox, STRIPE_PROD_KEY)
     sandbox.http.delete("/_sandbox/requests")
@@ -168,10 +165,7 @@ def test_prod_restore_needs_the_approval_the_matrix_asks_for(
 def test_restore_into_a_stack_whose_state_was_lost_adopts(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
-    doc = write_doc(tmp_path / "staging.yaml")
-    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(doc)
-    engine.init_stack(STACK)
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    doc = applied(engine, tmp_path)
     taken = backup(engine)
     before = set(sandbox.stripe_objects("acct_derrimut_staging", "webhook_endpoints"))
 
