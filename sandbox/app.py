@@ -5,12 +5,16 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
+from sandbox.clerk import routes as clerk_routes
 from sandbox.core import control
 from sandbox.core.context import Sandbox
 from sandbox.fixtures import FIXTURES
 from sandbox.stripe import routes as stripe_routes
+from sandbox.svix import routes as svix_routes
+from sandbox.vapi import routes as vapi_routes
+from sandbox.vercel import routes as vercel_routes
 
-VENDORS = [stripe_routes]
+VENDORS = [stripe_routes, vercel_routes, clerk_routes, svix_routes, vapi_routes]
 """Each vendor's routes module: PREFIX, VENDOR, routes(sandbox), NOT_EMULATED, DEVIATIONS."""
 
 

@@ -1,0 +1,1 @@
+"""Svix API emulation: the applications Clerk creates for its instances' webhooks, and their endpoints."""

@@ -1,0 +1,1 @@
+"""Vapi: an org's tools, assistants, squads and its legacy (read-only) workflows."""

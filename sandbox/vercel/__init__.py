@@ -1,0 +1,1 @@
+"""Vercel REST API emulation: projects, project environment variables and deploy hooks (JSON)."""

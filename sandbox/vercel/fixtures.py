@@ -1,0 +1,141 @@
+"""The derrimut platform's Vercel team: one Next.js project shared by prod (Production) and staging
+(Preview, Development), its env vars and a deploy hook. Every value is an obvious fake: the keys of the
+sandbox's own Stripe, Clerk and Vapi accounts where the app needs one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox.core.accounts import by_name, keys
+from sandbox.core.context import Sandbox
+from sandbox.vercel import deploy_hooks, envs
+from sandbox.vercel.state import Json, VercelTeam
+
+TEAM = "team_derrimut"
+PROJECT_ID = "prj_DerrimutPlatformSandbox00001"
+PROJECT_NAME = "derrimut-platform"
+PRODUCTION_BRANCH = "main"
+WORKFLOW_ID = "e13b1b19-3cd5-42ab-ba5d-7c46bf989a6e"
+PROD, STAGING = ["production"], ["preview"]
+ALL = ["production", "preview", "development"]
+
+
+def _vars() -> list[tuple[str, str, list[str], str]]:
+    """(key, type, targets, value). Development can't be sensitive, so it gets an encrypted copy."""
+    stripe, clerk, vapi = keys("stripe"), keys("clerk"), keys("vapi")["org_derrimut"]
+    return [
+        ("NEXT_PUBLIC_CONVEX_URL", "encrypted", PROD, "https://spotted-gerbil-236.convex.cloud"),
+        (
+            "NEXT_PUBLIC_CONVEX_URL",
+            "encrypted",
+            ["preview", "development"],
+            "https://quiet-otter-512.convex.cloud",
+        ),
+        ("CONVEX_DEPLOY_KEY", "sensitive", PROD, "prod:spotted-gerbil-236|sandbox-fake-convex-deploy-key"),
+        ("CONVEX_DEPLOY_KEY", "sensitive", STAGING, "preview:quiet-otter-512|sandbox-fake-convex-deploy-key"),
+        ("NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", "encrypted", PROD, "pk_live_sandbox_clerk_derrimut_prod"),
+        (
+            "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY",
+            "encrypted",
+            ["preview", "development"],
+            "pk_test_sandbox_clerk_derrimut_staging",
+        ),
+        ("CLERK_SECRET_KEY", "sensitive", PROD, clerk["ins_derrimut_prod"]),
+        ("CLERK_SECRET_KEY", "sensitive", STAGING, clerk["ins_derrimut_staging"]),
+        ("CLERK_SECRET_KEY", "encrypted", ["development"], clerk["ins_derrimut_staging"]),
+        ("CLERK_WEBHOOK_SECRET", "sensitive", PROD, "whsec_sandboxClerkDerrimutProdNotReal"),
+        ("CLERK_WEBHOOK_SECRET", "sensitive", STAGING, "whsec_sandboxClerkDerrimutStagingNotReal"),
+        ("STRIPE_SECRET_KEY", "sensitive", PROD, stripe["acct_derrimut_prod"]),
+        ("STRIPE_SECRET_KEY", "sensitive", STAGING, stripe["acct_derrimut_staging"]),
+        ("STRIPE_SECRET_KEY", "encrypted", ["development"], stripe["acct_derrimut_staging"]),
+        ("NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY", "encrypted", PROD, "pk_live_sandbox_derrimut_prod"),
+        (
+            "NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY",
+            "encrypted",
+            ["preview", "development"],
+            "pk_test_sandbox_derrimut_staging",
+        ),
+        ("STRIPE_WEBHOOK_SECRET", "sensitive", PROD, "whsec_sandbox_stripe_derrimut_prod_not_real"),
+        ("STRIPE_WEBHOOK_SECRET", "sensitive", STAGING, "whsec_sandbox_stripe_derrimut_staging_not_real"),
+        ("VAPI_API_KEY", "sensitive", ["production", "preview"], vapi),
+        ("VAPI_API_KEY", "encrypted", ["development"], vapi),
+        ("NEXT_PUBLIC_VAPI_PUBLIC_KEY", "encrypted", ALL, "5a4db0c5-0000-4000-8000-0000000000b1"),
+        ("NEXT_PUBLIC_VAPI_WORKFLOW_ID", "plain", ALL, WORKFLOW_ID),
+        ("GEMINI_API_KEY", "sensitive", ["production", "preview"], "sandbox-gemini-api-key-not-real"),
+        ("GEMINI_API_KEY", "encrypted", ["development"], "sandbox-gemini-api-key-not-real"),
+    ]
+
+
+def _resources() -> Json:
+    return {
+        "fluid": True,
+        "functionDefaultMemoryType": "standard",
+        "functionDefaultRegions": ["syd1"],
+        "functionDefaultTimeout": 300,
+    }
+
+
+def new_project(sandbox: Sandbox) -> Json:
+    now = sandbox.now_ms()
+    return {
+        "accountId": TEAM,
+        "alias": [],
+        "autoExposeSystemEnvs": True,
+        "buildCommand": None,
+        "createdAt": now,
+        "defaultResourceConfig": _resources(),
+        "deploymentExpiration": {
+            "expirationDays": 180,
+            "expirationDaysCanceled": 30,
+            "expirationDaysErrored": 90,
+            "expirationDaysProduction": 365,
+        },
+        "devCommand": None,
+        "directoryListing": False,
+        "env": [],
+        "framework": "nextjs",
+        "gitForkProtection": True,
+        "id": PROJECT_ID,
+        "installCommand": None,
+        "link": {
+            "type": "github",
+            "org": "derrimut247",
+            "repo": PROJECT_NAME,
+            "repoId": 700000001,
+            "repoOwnerId": 700000000,
+            "gitCredentialId": "cred_sandboxDerrimutGithub000001",
+            "productionBranch": PRODUCTION_BRANCH,
+            "sourceless": True,
+            "createdAt": now,
+            "updatedAt": now,
+            "deployHooks": [],
+        },
+        "live": False,
+        "name": PROJECT_NAME,
+        "nodeVersion": "22.x",
+        "outputDirectory": None,
+        "resourceConfig": _resources(),
+        "rootDirectory": None,
+        "updatedAt": now,
+    }
+
+
+def derrimut(sandbox: Sandbox) -> dict[str, Any]:
+    account = by_name("vercel", TEAM)
+    assert account is not None
+    team = VercelTeam(sandbox, account)
+    project = team.projects()[PROJECT_ID] = new_project(sandbox)
+    created = envs.create(
+        team,
+        project,
+        [{"key": k, "type": t, "target": targets, "value": v} for k, t, targets, v in _vars()],
+        upsert=False,
+    )
+    deploy_hooks.create(team, project, {"name": "backstop-redeploy-production", "ref": PRODUCTION_BRANCH})
+    return {
+        TEAM: {
+            "projects": [PROJECT_ID],
+            "env": [env["id"] for env in created["created"]],
+            "deploy_hooks": [hook["id"] for hook in project["link"]["deployHooks"]],
+        }
+    }
