@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -107,3 +108,41 @@ def stack_secret(stack: auto.Stack, key: str, env: str) -> str | None:
     """A stack config value (decrypted in memory only), or the environment fallback the plugin also uses."""
     value = stack.get_all_config().get(key)
     return (value.value if value is not None else None) or os.environ.get(env) or None
+
+
+def clear_stale_lock(stack: str) -> list[str]:
+    """Remove a `file://` backend's lock left by a `pulumi` process that died on this host.
+
+    Only locks whose process is gone are cleared (`pulumi cancel`); a live update, or any other backend,
+    is never touched. Returns the cleared locks' descriptions.
+    """
+    backend = os.environ.get("PULUMI_BACKEND_URL", "")
+    if not backend.startswith("file://"):
+        return []
+    root = Path(backend.removeprefix("file://").split("?", 1)[0])
+    locks = list(root.glob(f".pulumi/locks/*/platform-config/{stack}/*.json"))
+    if not locks:
+        return []
+    stale = []
+    for lock in locks:
+        try:
+            content = json.loads(lock.read_text())
+        except (OSError, ValueError):
+            return []
+        if content.get("hostname") != socket.gethostname() or _alive(int(content.get("pid", 0))):
+            return []
+        stale.append(f"pid {content.get('pid')} of {content.get('timestamp')}")
+    _pulumi("cancel", "--yes", "--stack", stack)
+    return stale
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -31,6 +31,7 @@ from backstop.restore.report import Report
 from backstop.workspace import (
     PROJECT_DIR,
     backups_dir,
+    clear_stale_lock,
     create,
     document_path,
     export_encrypted,
@@ -107,6 +108,7 @@ def restore(
         Path(planned.name).unlink()
         return None, [f"{c.op} {c.name}" for c in planned_changes]
 
+    cleared = clear_stale_lock(stack_name)
     stack, imported = _stack_with_state(stack_name, chosen)
     safety = None
     if not imported:
@@ -136,6 +138,7 @@ def restore(
         safety_backup=safety,
         post_restore_backup=post,
         state_imported=imported,
+        stale_lock_cleared=cleared,
         newer_objects_kept=merged.newer,
         changes=changes,
         verified=not remaining,

@@ -27,6 +27,8 @@ class Report(BaseModel):
     safety_backup: str | None
     post_restore_backup: str | None
     state_imported: bool
+    stale_lock_cleared: list[str] = []
+    """Locks left by a killed `pulumi` run that the restore cleared before starting."""
     newer_objects_kept: list[str]
     changes: dict[str, int]
     verified: bool
@@ -45,6 +47,7 @@ class Report(BaseModel):
             ("Approved by", self.approved_by or "not required"),
             ("Safety backup (undo)", self.safety_backup or "none (no prior state)"),
             ("Stack state imported from the backup", "yes" if self.state_imported else "no"),
+            ("Stale lock of a killed run cleared", ", ".join(self.stale_lock_cleared) or "none"),
             ("Duration (RTO)", f"{self.duration_seconds:.1f} s"),
             ("Data-loss window", _span(self.data_loss_window_seconds)),
             ("Changes applied", json.dumps(self.changes)),

@@ -1,0 +1,74 @@
+"""A restore whose `pulumi` process is killed mid-update converges when `backstop restore` runs again:
+the dead run's lock is cleared, no object is duplicated and nothing unintended is deleted."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from backstop.drill.verify import stripe_differences
+from backstop.model import load_document
+from tests.support import ROOT, VENV_BIN, Engine, SandboxProcess
+
+pytestmark = pytest.mark.e2e
+ACCOUNT = "acct_derrimut_staging"
+
+
+def pulumi_update_pids() -> list[int]:
+    pattern = f"{VENV_BIN}/pulumi( --non-interactive)? up "  # the Automation API puts the flag first
+    found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout
+    return [int(pid) for pid in found.split()]
+
+
+@pytest.mark.parametrize("kill_at", [3, 9])
+def test_a_killed_restore_converges_on_rerun(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path, kill_at: int
+) -> None:
+    document = tmp_path / "staging.yaml"
+    shutil.copyfile(ROOT / "snapshots" / "staging.yaml", document)
+    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(document)
+    engine.init_stack("staging")
+    engine.pulumi("up", "--yes", "--stack", "staging")
+    taken = json.loads(engine.backstop("backup", "--stack", "staging", "--label", "before", "--json").stdout)
+    state = sandbox.dump()
+    for name in ("webhook_endpoints", "products", "prices"):
+        state["stripe"][ACCOUNT][name] = {}
+    sandbox.load(state)
+    sandbox.http.post("/_sandbox/faults", json={"kind": "latency", "latency_ms": 150}).raise_for_status()
+    sandbox.http.delete("/_sandbox/requests")
+
+    env = {"BACKSTOP_BACKUPS_DIR": str(engine.home / "backups"), **engine.env()}
+    restore = subprocess.Popen(
+        [str(VENV_BIN / "backstop"), "restore", "--stack", "staging", "--backup", taken["backup"]["id"]],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while sandbox.requests()["mutating"] < kill_at:
+        assert time.monotonic() < deadline and restore.poll() is None, "the restore ended before the kill"
+        time.sleep(0.05)
+    killed = pulumi_update_pids()
+    for pid in killed:
+        os.kill(pid, signal.SIGKILL)
+    restore.wait(timeout=60)
+    assert killed and restore.returncode != 0, "the pulumi update was killed mid-restore"
+    sandbox.http.delete("/_sandbox/faults")
+
+    again = json.loads(
+        engine.backstop("restore", "--stack", "staging", "--backup", taken["backup"]["id"], "--json").stdout
+    )
+    assert again["report"]["verified"] is True and again["report"]["stale_lock_cleared"]
+    account = sandbox.dump()["stripe"][ACCOUNT]
+    assert stripe_differences(load_document(document), account) == []
+    urls = [e["url"] for e in account["webhook_endpoints"].values()]
+    assert len(urls) == len(set(urls)) == 2, "no duplicate webhook endpoints"
+    assert len(account["prices"]) == 4 and len(account["products"]) == 4, "no duplicates, nothing extra"
