@@ -93,6 +93,10 @@ class Engine:
             PULUMI_SKIP_UPDATE_CHECK="true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
             BACKSTOP_STRIPE_BASE_URL=f"{self.sandbox.url}/stripe",
+            BACKSTOP_CLERK_BASE_URL=f"{self.sandbox.url}/clerk/v1",
+            BACKSTOP_SVIX_BASE_URL=f"{self.sandbox.url}/svix",
+            BACKSTOP_VAPI_BASE_URL=f"{self.sandbox.url}/vapi",
+            BACKSTOP_VERCEL_BASE_URL=f"{self.sandbox.url}/vercel",
             PYTHONUNBUFFERED="1",
         )
         env.update(self.extra_env)

@@ -14,6 +14,11 @@ ENVIRONMENT = {
     "stripeApiKey": "BACKSTOP_STRIPE_API_KEY",
     "stripeBaseUrl": "BACKSTOP_STRIPE_BASE_URL",
     "batchedReads": "BACKSTOP_BATCHED_READS",
+    "clerkSecretKey": "BACKSTOP_CLERK_SECRET_KEY",
+    "clerkBaseUrl": "BACKSTOP_CLERK_BASE_URL",
+    "svixBaseUrl": "BACKSTOP_SVIX_BASE_URL",
+    "vapiApiKey": "BACKSTOP_VAPI_API_KEY",
+    "vapiBaseUrl": "BACKSTOP_VAPI_BASE_URL",
 }
 
 
@@ -23,6 +28,13 @@ class ProviderConfig:
     stripe_base_url: str | None = None
     batched_reads: bool = True
     """Read whole collections once per process (default); off reads object by object, for benchmarks."""
+    clerk_secret_key: str | None = None
+    clerk_base_url: str | None = None
+    """Clerk Backend API base, ending in `/v1` (default https://api.clerk.com/v1)."""
+    svix_base_url: str | None = None
+    """Svix API base (default: the server the app-portal token names, https://api.svix.com)."""
+    vapi_api_key: str | None = None
+    vapi_base_url: str | None = None
 
     @classmethod
     def from_args(
@@ -35,11 +47,21 @@ class ProviderConfig:
 
         batched = (pick("batchedReads") or "true").lower() not in ("false", "0", "no")
         return cls(
-            stripe_api_key=pick("stripeApiKey"), stripe_base_url=pick("stripeBaseUrl"), batched_reads=batched
+            stripe_api_key=pick("stripeApiKey"),
+            stripe_base_url=pick("stripeBaseUrl"),
+            batched_reads=batched,
+            clerk_secret_key=pick("clerkSecretKey"),
+            clerk_base_url=pick("clerkBaseUrl"),
+            svix_base_url=pick("svixBaseUrl"),
+            vapi_api_key=pick("vapiApiKey"),
+            vapi_base_url=pick("vapiBaseUrl"),
         )
 
     def __repr__(self) -> str:
         return (
             f"ProviderConfig(stripe_api_key={'set' if self.stripe_api_key else None}, "
-            f"stripe_base_url={self.stripe_base_url!r})"
+            f"stripe_base_url={self.stripe_base_url!r}, "
+            f"clerk_secret_key={'set' if self.clerk_secret_key else None}, "
+            f"clerk_base_url={self.clerk_base_url!r}, svix_base_url={self.svix_base_url!r}, "
+            f"vapi_api_key={'set' if self.vapi_api_key else None}, vapi_base_url={self.vapi_base_url!r})"
         )

@@ -15,6 +15,12 @@ from backstop.provider.resource import ResourceHandler
 _CONFIG = {
     "stripeApiKey": {"type": "string", "secret": True, "description": "Stripe secret API key."},
     "stripeBaseUrl": {"type": "string", "description": "Stripe API base URL (default: the real Stripe)."},
+    "clerkSecretKey": {"type": "string", "secret": True, "description": "Clerk secret key of the instance."},
+    "clerkBaseUrl": {"type": "string", "description": "Clerk Backend API base URL, ending in /v1."},
+    "svixBaseUrl": {"type": "string", "description": "Svix API base URL (default: from the portal token)."},
+    "vapiApiKey": {"type": "string", "secret": True, "description": "Vapi private API key of the org."},
+    "vapiBaseUrl": {"type": "string", "description": "Vapi API base URL (default: https://api.vapi.ai)."},
+    "batchedReads": {"type": "boolean", "description": "List whole collections once per process."},
 }
 
 
