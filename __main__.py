@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pulumi
 
 from backstop.model import DesiredStateError, load_document
+from backstop.model.stacks import check_ownership
 from components.stripe_billing import StripeBilling
+from components.values import WEBHOOK_SECRETS_OUTPUT, resolve
+from components.vercel_env import VercelEnv
 
 stack = pulumi.get_stack()
 config = pulumi.Config()
@@ -18,6 +22,7 @@ document_path = Path(
 )
 try:
     desired = load_document(document_path)
+    check_ownership(desired, document_path)
 except DesiredStateError as exc:
     # Stop before any resource is declared, so nothing reaches a vendor API.
     print(exc, file=sys.stderr)
@@ -27,7 +32,24 @@ if desired.stack != stack:
     print(f"{document_path}: stack: declares {desired.stack!r} but this is stack {stack!r}", file=sys.stderr)
     sys.exit(2)
 
+webhook_secrets: dict[str, pulumi.Output[Any]] = {}
+"""Signing secrets Vercel variables can follow, by output path (`stripe.webhook_endpoints.<key>.secret`)."""
+
 if desired.stripe is not None:
     billing = StripeBilling("stripe", desired.stripe)
     pulumi.export("stripe_webhook_endpoints", {key: ep.id for key, ep in billing.webhook_endpoints.items()})
     pulumi.export("stripe_prices", {key: price.id for key, price in billing.prices.items()})
+    for key, endpoint in billing.webhook_endpoints.items():
+        webhook_secrets[f"stripe.webhook_endpoints.{key}.secret"] = endpoint.secret
+
+# Other stacks read these through a StackReference (a preview target fed by the staging stack's endpoints).
+pulumi.export(WEBHOOK_SECRETS_OUTPUT, pulumi.Output.secret(webhook_secrets))
+
+if desired.vercel is not None and desired.vercel.projects:
+    assert desired.scope.vercel is not None  # the model refuses Vercel projects without a scope
+    env = VercelEnv(
+        "vercel",
+        desired.vercel,
+        desired.scope.vercel.team,
+        resolve(desired.vercel, config, webhook_secrets),
+    )

@@ -8,6 +8,7 @@ import socket
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,7 @@ def document_path(stack: str) -> Path:
     return PROJECT_DIR / "snapshots" / f"{stack}.yaml"
 
 
-def _pulumi(*args: str) -> str:
+def pulumi_cli(*args: str) -> str:
     done = subprocess.run(
         [str(VENV / "bin" / "pulumi"), *args, "--non-interactive"],
         cwd=PROJECT_DIR,
@@ -95,13 +96,22 @@ def export_encrypted(stack: str) -> dict[str, Any]:
     The Automation API's `export_stack()` passes `--show-secrets`, which would put every secret in
     plaintext into the backup: never use it for backups.
     """
-    exported: dict[str, Any] = json.loads(_pulumi("stack", "export", "--stack", stack))
+    exported: dict[str, Any] = json.loads(pulumi_cli("stack", "export", "--stack", stack))
     return exported
+
+
+def last_update_end(stack: auto.Stack) -> datetime | None:
+    """When the stack's last successful `pulumi up` (by anyone, plain or through backstop) finished."""
+    for entry in stack.history(page_size=50, page=1):
+        if entry.kind == "update" and entry.result == "succeeded" and entry.end_time is not None:
+            end = entry.end_time
+            return end if end.tzinfo else end.replace(tzinfo=UTC)
+    return None
 
 
 def import_state(stack: str, export_file: Path) -> None:
     """`pulumi stack import` of an encrypted export (the stack's own secrets provider decrypts it)."""
-    _pulumi("stack", "import", "--stack", stack, "--file", str(export_file))
+    pulumi_cli("stack", "import", "--stack", stack, "--file", str(export_file))
 
 
 def stack_secret(stack: auto.Stack, key: str, env: str) -> str | None:
@@ -132,7 +142,7 @@ def clear_stale_lock(stack: str) -> list[str]:
         if content.get("hostname") != socket.gethostname() or _alive(int(content.get("pid", 0))):
             return []
         stale.append(f"pid {content.get('pid')} of {content.get('timestamp')}")
-    _pulumi("cancel", "--yes", "--stack", stack)
+    pulumi_cli("cancel", "--yes", "--stack", stack)
     return stale
 
 

@@ -12,11 +12,13 @@ from typing import Annotated
 import typer
 from pulumi.automation import EngineEvent
 
+from backstop.adopt.runner import live_variables, managed_urns
 from backstop.alerts import Alert
 from backstop.backups import history
 from backstop.commands.common import DRIFT, OK, emit, failures, notify, out
-from backstop.model import load_document
-from backstop.workspace import backups_dir, document_path, select
+from backstop.drift import vercel
+from backstop.model import DesiredState, load_document
+from backstop.workspace import backups_dir, document_path, last_update_end, select
 
 IGNORED_OPS = {"same", "refresh", "read", "read-replacement", "discard"}
 KINDS = {
@@ -65,6 +67,40 @@ def managed_drift(stack_name: str) -> list[Change]:
     return sorted(changes.values(), key=lambda c: (c.type, c.name))
 
 
+@dataclass
+class Report:
+    managed: list[Change]
+    out_of_band: list[vercel.OutOfBand]
+    unmanaged: list[vercel.Unmanaged]
+    asserted: list[str]
+    """Write-only values Backstop asserts but can't read back: drift can't observe them."""
+
+    @property
+    def drifted(self) -> int:
+        return len(self.managed) + len(self.out_of_band) + len(self.unmanaged)
+
+
+def asserted_not_observed(document: DesiredState) -> list[str]:
+    asserted = []
+    for _, var in document.vercel.variables() if document.vercel else []:
+        if var.sensitive:
+            asserted.append(f"vercel {var.name} ({', '.join(var.targets)}): sensitive value")
+    return asserted
+
+
+def drift_report(stack_name: str) -> Report:
+    document = load_document(document_path(stack_name))
+    changes = managed_drift(stack_name)
+    out_of_band: list[vercel.OutOfBand] = []
+    unmanaged: list[vercel.Unmanaged] = []
+    if document.scope.vercel is not None:
+        stack = select(stack_name)
+        out_of_band, unmanaged = vercel.classify(
+            document, live_variables(stack, document), managed_urns(stack_name), last_update_end(stack)
+        )
+    return Report(changes, out_of_band, unmanaged, asserted_not_observed(document))
+
+
 def command(
     stack: Annotated[str, typer.Option(help="Stack to check")],
     notify_url: Annotated[
@@ -79,15 +115,20 @@ def command(
     with failures(as_json):
         started = history.now()
         with out.status(f"reading {stack}'s live objects…"):
-            changes = managed_drift(stack)
-        history.record(backups_dir(), history.event("drift", stack, started, True, drifted=len(changes)))
-        if changes:
-            listed = ", ".join(f"{c.name} ({c.op})" for c in changes[:10])
+            report = drift_report(stack)
+        changes = report.managed
+        history.record(backups_dir(), history.event("drift", stack, started, True, drifted=report.drifted))
+        if report.drifted:
+            listed = ", ".join(
+                [f"{c.name} ({c.op})" for c in changes]
+                + [f"{o.name} ({', '.join(o.targets)}) changed out of band" for o in report.out_of_band]
+                + [f"{u.name} ({', '.join(u.targets)}) unmanaged" for u in report.unmanaged]
+            )
             notify(
                 Alert(
                     "drift_found",
                     stack,
-                    f"drift in {len(changes)} object(s)",
+                    f"drift in {report.drifted} object(s)",
                     "warning",
                     {"objects": listed, "restore": f"backstop restore --stack {stack} …"},
                 ),
@@ -95,20 +136,43 @@ def command(
             )
 
         def human() -> None:
-            if not changes:
+            if not report.drifted:
                 out.print(
                     f"[green]in sync[/green]: every managed object of {stack} matches its desired state"
                 )
-                return
-            out.print(f"[yellow]drift[/yellow] in {stack}: {len(changes)} object(s)")
+            else:
+                out.print(f"[yellow]drift[/yellow] in {stack}: {report.drifted} object(s)")
             for change in changes:
                 fields = f" ({', '.join(change.fields)})" if change.fields else ""
                 out.print(f"  {change.op:<8} {change.name}{fields}: {change.meaning}")
-            out.print("restore with `backstop restore` or `pulumi up --refresh`")
+            for oob in report.out_of_band:
+                out.print(
+                    f"  changed  {oob.name} ({', '.join(oob.targets)}): sensitive value changed out of band "
+                    f"at {oob.updated_at:%Y-%m-%d %H:%M:%S} UTC (after the last `pulumi up`)"
+                )
+            for extra in report.unmanaged:
+                out.print(
+                    f"  unmanaged {extra.name} ({', '.join(extra.targets)}) in {extra.project}: "
+                    "live, in this stack's scope, declared by no stack"
+                )
+            if report.asserted:
+                out.print(f"asserted, not observed ({len(report.asserted)} write-only values):")
+                for line in report.asserted:
+                    out.print(f"  {line}")
+            if report.drifted:
+                out.print("restore with `backstop restore`")
 
         emit(
             as_json,
-            {"ok": True, "stack": stack, "in_sync": not changes, "managed": [asdict(c) for c in changes]},
+            {
+                "ok": True,
+                "stack": stack,
+                "in_sync": not report.drifted,
+                "managed": [asdict(c) for c in changes],
+                "out_of_band": [asdict(o) for o in report.out_of_band],
+                "unmanaged": [asdict(u) for u in report.unmanaged],
+                "asserted_not_observed": report.asserted,
+            },
             human,
         )
-    raise typer.Exit(DRIFT if changes else OK)
+    raise typer.Exit(DRIFT if report.drifted else OK)

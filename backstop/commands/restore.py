@@ -18,13 +18,15 @@ import typer
 from pulumi import automation as auto
 from ruamel.yaml import YAML
 
+from backstop.adopt.runner import live_variables, managed_urns, up_adopting
 from backstop.alerts import Alert
 from backstop.backups import history
 from backstop.backups.catalogue import Backup, list_backups
 from backstop.commands.backup import take_backup
 from backstop.commands.common import DRIFT, INPUT_ERROR, OK, Failure, emit, failures, notify, out
 from backstop.commands.drift import managed_drift
-from backstop.model import parse_document
+from backstop.drift import vercel
+from backstop.model import DesiredState, parse_document
 from backstop.restore.approvals import load_matrix
 from backstop.restore.merge import merge
 from backstop.restore.report import Report
@@ -36,6 +38,7 @@ from backstop.workspace import (
     document_path,
     export_encrypted,
     import_state,
+    last_update_end,
     select,
     workspace_env,
 )
@@ -98,7 +101,7 @@ def restore(
     current = _yaml().load(target.read_text()) if target.exists() else {}
     merged = merge(_yaml().load((chosen.folder / "desired.yaml").read_text()), current or {}, exact=exact)
     text = _dump(merged.document)
-    parse_document(text, f"{chosen.folder / 'desired.yaml'} (merged with {target})")
+    document = parse_document(text, f"{chosen.folder / 'desired.yaml'} (merged with {target})")
 
     if dry_run:
         with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as planned:
@@ -115,7 +118,8 @@ def restore(
         label = f"Pre-restore backup - {chosen.id} - {started:%Y-%m-%d}"
         safety = take_backup(stack_name, label, "critical", approved_by=approved_by).id
     target.write_text(text)
-    result = stack.up(refresh=True, color="never")
+    rewrite = out_of_band_writes(stack, document)
+    result, adopted = up_adopting(stack, document, refresh=True, replace=[o.urn for o in rewrite] or None)
     remaining = [f"{c.op} {c.name}" for c in managed_drift(stack_name)]
     post = take_backup(
         stack_name,
@@ -124,7 +128,11 @@ def restore(
         approved_by=approved_by,
     ).id
     finished = datetime.now(UTC)
-    changes = {k: v for k, v in (result.summary.resource_changes or {}).items() if k != "same"}
+    changes = {
+        str(getattr(k, "value", k)): v
+        for k, v in (result.summary.resource_changes or {}).items()
+        if str(getattr(k, "value", k)) != "same"
+    }
     report = Report(
         stack=stack_name,
         backup_id=chosen.id,
@@ -140,11 +148,21 @@ def restore(
         state_imported=imported,
         stale_lock_cleared=cleared,
         newer_objects_kept=merged.newer,
+        adopted=adopted.keys,
+        rewritten=[f"{o.name} ({', '.join(o.targets)})" for o in rewrite],
         changes=changes,
         verified=not remaining,
         remaining_drift=remaining,
     )
     return report, remaining
+
+
+def out_of_band_writes(stack: Any, document: DesiredState) -> list[vercel.OutOfBand]:
+    """Sensitive Vercel values written by someone else since the last `up`: restore writes them again."""
+    if document.scope.vercel is None:
+        return []
+    live = live_variables(stack, document)
+    return vercel.classify(document, live, managed_urns(stack.name), last_update_end(stack))[0]
 
 
 def _stack_with_state(stack_name: str, chosen: Backup) -> tuple[Any, bool]:

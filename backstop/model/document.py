@@ -8,12 +8,14 @@ from pydantic import model_validator
 
 from backstop.model.common import Strict
 from backstop.model.stripe import StripeScope, StripeSection
+from backstop.model.vercel import VercelScope, VercelSection
 
 
 class Scope(Strict):
     """What this stack owns in each shared account; writes and reads stay inside it."""
 
     stripe: StripeScope | None = None
+    vercel: VercelScope | None = None
 
 
 class DesiredState(Strict):
@@ -21,6 +23,7 @@ class DesiredState(Strict):
     stack: str
     scope: Scope
     stripe: StripeSection | None = None
+    vercel: VercelSection | None = None
 
     @model_validator(mode="after")
     def _inside_scope(self) -> DesiredState:
@@ -32,3 +35,32 @@ class DesiredState(Strict):
                     if not endpoint.url.startswith("https://"):
                         raise ValueError(f"webhook endpoint {endpoint.key!r}: live-mode URLs must use https")
         return self
+
+    @model_validator(mode="after")
+    def _vercel_inside_scope(self) -> DesiredState:
+        if self.vercel is None or not self.vercel.projects:
+            return self
+        if self.scope.vercel is None:
+            raise ValueError("declares Vercel projects but scope.vercel is missing")
+        for project in self.vercel.projects:
+            if project.id not in self.scope.vercel.projects:
+                raise ValueError(
+                    f"Vercel project {project.key!r} ({project.id}) is outside scope.vercel.projects"
+                )
+        for _, var in self.vercel.variables():
+            source = var.value_from
+            if source is None or source.output is None:
+                continue
+            if self.output_owner(source.output) is None:
+                raise ValueError(
+                    f"Vercel variable {var.key!r}: value_from.output {source.output} names an object "
+                    "this document does not declare"
+                )
+        return self
+
+    def output_owner(self, path: str) -> str | None:
+        """The key of the declared object an output path (`<vendor>.webhook_endpoints.<key>.secret`) names."""
+        vendor, _, key, _ = path.split(".")
+        section = getattr(self, vendor, None)
+        endpoints = getattr(section, "webhook_endpoints", None) or []
+        return key if any(endpoint.key == key for endpoint in endpoints) else None

@@ -30,6 +30,10 @@ class Report(BaseModel):
     stale_lock_cleared: list[str] = []
     """Locks left by a killed `pulumi` run that the restore cleared before starting."""
     newer_objects_kept: list[str]
+    adopted: list[str] = []
+    """Live objects adopted through `pulumi import` (Vercel variables that already existed)."""
+    rewritten: list[str] = []
+    """Write-only values changed out of band since the last update, written again."""
     changes: dict[str, int]
     verified: bool
     remaining_drift: list[str]
@@ -51,6 +55,8 @@ class Report(BaseModel):
             ("Duration (RTO)", f"{self.duration_seconds:.1f} s"),
             ("Data-loss window", _span(self.data_loss_window_seconds)),
             ("Changes applied", json.dumps(self.changes)),
+            ("Live objects adopted", ", ".join(self.adopted) or "none"),
+            ("Write-only values changed out of band, written again", ", ".join(self.rewritten) or "none"),
             ("Objects newer than the backup, kept", ", ".join(self.newer_objects_kept) or "none"),
             ("Verified (refresh preview, no changes)", "yes" if self.verified else "NO"),
             ("Remaining drift", ", ".join(self.remaining_drift) or "none"),
