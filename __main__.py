@@ -17,8 +17,12 @@ from components.vercel_env import VercelEnv
 
 stack = pulumi.get_stack()
 config = pulumi.Config()
+snapshots_dir = os.environ.get("BACKSTOP_SNAPSHOTS_DIR")
 document_path = Path(
-    os.environ.get("BACKSTOP_DESIRED_STATE") or config.get("desiredState") or f"snapshots/{stack}.yaml"
+    os.environ.get("BACKSTOP_DESIRED_STATE")
+    or (f"{snapshots_dir}/{stack}.yaml" if snapshots_dir else None)
+    or config.get("desiredState")
+    or f"snapshots/{stack}.yaml"
 )
 try:
     desired = load_document(document_path)

@@ -65,6 +65,8 @@ def document_path(stack: str) -> Path:
     override = os.environ.get("BACKSTOP_DESIRED_STATE")
     if override:
         return Path(override)
+    if os.environ.get("BACKSTOP_SNAPSHOTS_DIR"):
+        return Path(os.environ["BACKSTOP_SNAPSHOTS_DIR"]) / f"{stack}.yaml"
     config = PROJECT_DIR / f"Pulumi.{stack}.yaml"
     if config.exists():
         from ruamel.yaml import YAML

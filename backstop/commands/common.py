@@ -12,7 +12,9 @@ import typer
 from pulumi.automation import errors as auto_errors
 from rich.console import Console
 
+from backstop.adopt.runner import AdoptionError
 from backstop.alerts import Alert, send
+from backstop.clients.errors import VendorError
 from backstop.model import DesiredStateError
 
 OK, DRIFT, INPUT_ERROR, VENDOR_ERROR = 0, 1, 2, 3
@@ -50,6 +52,10 @@ def failures(as_json: bool) -> Iterator[None]:
         fail(INPUT_ERROR, str(exc), as_json)
     except Failure as exc:
         fail(exc.code, str(exc), as_json)
+    except AdoptionError as exc:
+        fail(INPUT_ERROR, f"can't adopt the live objects as declared:\n{exc}", as_json)
+    except VendorError as exc:
+        fail(VENDOR_ERROR, str(exc), as_json)
     except auto_errors.StackNotFoundError as exc:
         fail(INPUT_ERROR, f"no such stack: {exc}", as_json)
     except auto_errors.CommandError as exc:

@@ -28,6 +28,8 @@ from backstop.commands.drift import managed_drift
 from backstop.drift import vercel
 from backstop.model import DesiredState, parse_document
 from backstop.restore.approvals import load_matrix
+from backstop.restore.mapping import Mapping, load_mapping
+from backstop.restore.mapping import apply as apply_mapping
 from backstop.restore.merge import merge
 from backstop.restore.report import Report
 from backstop.workspace import (
@@ -89,17 +91,27 @@ def restore(
     dry_run: bool,
     approved_by: str | None,
     drill: bool = False,
+    from_stack: str | None = None,
+    mapping_file: Path | None = None,
 ) -> tuple[Report | None, list[str]]:
-    """`drill`: a rehearsal in the sandbox, which needs no approval (the report says so)."""
+    """`drill`: a rehearsal in the sandbox, which needs no approval (the report says so).
+
+    `from_stack`: restore another stack's backup into this one, through `mapping_file`.
+    """
     started = datetime.now(UTC)
-    chosen = choose(stack_name, backup_id, at)
+    source = from_stack or stack_name
+    mapping = _mapping(source, stack_name, mapping_file)
+    chosen = choose(source, backup_id, at)
     assert chosen.manifest is not None
     refusal = load_matrix(PROJECT_DIR / "approvals.yaml").check(stack_name, "configuration", approved_by)
     if refusal and not drill:
         raise Failure(INPUT_ERROR, f"refused: {refusal}")
     target = document_path(stack_name)
     current = _yaml().load(target.read_text()) if target.exists() else {}
-    merged = merge(_yaml().load((chosen.folder / "desired.yaml").read_text()), current or {}, exact=exact)
+    saved = _yaml().load((chosen.folder / "desired.yaml").read_text())
+    if mapping is not None:
+        saved = apply_mapping(mapping, saved)
+    merged = merge(saved, current or {}, exact=exact)
     text = _dump(merged.document)
     document = parse_document(text, f"{chosen.folder / 'desired.yaml'} (merged with {target})")
 
@@ -112,7 +124,7 @@ def restore(
         return None, [f"{c.op} {c.name}" for c in planned_changes]
 
     cleared = clear_stale_lock(stack_name)
-    stack, imported = _stack_with_state(stack_name, chosen)
+    stack, imported = _stack_with_state(stack_name, chosen, own=mapping is None)
     safety = None
     if not imported:
         label = f"Pre-restore backup - {chosen.id} - {started:%Y-%m-%d}"
@@ -142,6 +154,8 @@ def restore(
         duration_seconds=(finished - started).total_seconds(),
         data_loss_window_seconds=(started - chosen.manifest.created_at).total_seconds(),
         exact=exact,
+        source_stack=source if mapping is not None else None,
+        mapping=str(mapping_file) if mapping is not None else None,
         approved_by=approved_by or ("not required: sandbox drill" if drill else None),
         safety_backup=safety,
         post_restore_backup=post,
@@ -159,21 +173,44 @@ def restore(
 
 def out_of_band_writes(stack: Any, document: DesiredState) -> list[vercel.OutOfBand]:
     """Sensitive Vercel values written by someone else since the last `up`: restore writes them again."""
-    if document.scope.vercel is None:
+    if document.vercel is None or not document.vercel.projects:
         return []
     live = live_variables(stack, document)
     return vercel.classify(document, live, managed_urns(stack.name), last_update_end(stack))[0]
 
 
-def _stack_with_state(stack_name: str, chosen: Backup) -> tuple[Any, bool]:
-    """The stack, after importing the backup's state if its own is gone; True when it was imported."""
+def _mapping(source: str, target: str, path: Path | None) -> Mapping | None:
+    if source == target:
+        if path is not None:
+            raise Failure(INPUT_ERROR, "--mapping applies only with --from-stack (a cross-stack restore)")
+        return None
+    if path is None:
+        raise Failure(
+            INPUT_ERROR,
+            f"restoring a {source} backup into {target} needs --mapping FILE for the values that differ "
+            "between them (see mappings/prod-to-staging.yaml)",
+        )
+    mapping = load_mapping(path)
+    if (mapping.source, mapping.target) != (source, target):
+        raise Failure(
+            INPUT_ERROR,
+            f"{path}: maps {mapping.source} to {mapping.target}, not {source} to {target}",
+        )
+    return mapping
+
+
+def _stack_with_state(stack_name: str, chosen: Backup, own: bool = True) -> tuple[Any, bool]:
+    """The stack, after importing the backup's state if its own is gone; True when it was imported.
+
+    Another stack's state is never imported (`own` False): its URNs and secrets belong to that stack.
+    """
     try:
         stack = select(stack_name)
         has_state = bool((export_encrypted(stack_name).get("deployment") or {}).get("resources"))
     except auto.errors.StackNotFoundError:
         stack = create(stack_name)
         has_state = False
-    if has_state:
+    if has_state or not own:
         return stack, False
     import_state(stack_name, chosen.folder / "stack.json")
     return stack, True
@@ -189,6 +226,13 @@ def command(
         bool, typer.Option("--exact", help="Also archive or remove objects added after the backup")
     ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan; change nothing")] = False,
+    from_stack: Annotated[
+        str | None,
+        typer.Option("--from-stack", help="Restore a backup of this other stack (needs --mapping)"),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="Mapping file for a cross-stack restore")
+    ] = None,
     approved_by: Annotated[
         str | None, typer.Option("--approved-by", help="Approver, per approvals.yaml")
     ] = None,
@@ -201,7 +245,16 @@ def command(
     with failures(as_json):
         try:
             with out.status(f"restoring {stack}…"):
-                report, remaining = restore(stack, backup, moment, exact, dry_run, approved_by)
+                report, remaining = restore(
+                    stack,
+                    backup,
+                    moment,
+                    exact,
+                    dry_run,
+                    approved_by,
+                    from_stack=from_stack,
+                    mapping_file=mapping,
+                )
         except Failure:
             raise
         except Exception as exc:

@@ -23,6 +23,9 @@ class Report(BaseModel):
     data_loss_window_seconds: float
     """Restore time minus backup time: changes made in that window are not in the backup."""
     exact: bool
+    source_stack: str | None = None
+    """Set for a cross-stack restore: the stack whose backup was mapped into this one."""
+    mapping: str | None = None
     approved_by: str | None
     safety_backup: str | None
     post_restore_backup: str | None
@@ -48,6 +51,10 @@ class Report(BaseModel):
             ("Stack", self.stack),
             ("Backup", f"{self.backup_id} ({self.backup_time.isoformat()})"),
             ("Mode", "exact" if self.exact else "backup's objects + objects added since"),
+            (
+                "Cross-stack",
+                f"from {self.source_stack} through {self.mapping}" if self.source_stack else "no",
+            ),
             ("Approved by", self.approved_by or "not required"),
             ("Safety backup (undo)", self.safety_backup or "none (no prior state)"),
             ("Stack state imported from the backup", "yes" if self.state_imported else "no"),
