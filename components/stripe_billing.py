@@ -16,8 +16,11 @@ class StripeBilling(pulumi.ComponentResource):
     def __init__(self, name: str, section: StripeSection, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("backstop:components:StripeBilling", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        # A forced replacement (`--rotate-secrets`) must delete first: a create would adopt the old endpoint
+        # by its URL, and the engine would then delete the very endpoint it adopted.
+        endpoint_opts = pulumi.ResourceOptions(parent=self, delete_before_replace=True)
         self.webhook_endpoints = {
-            endpoint.key: WebhookEndpoint(f"stripe-webhook-{endpoint.key}", endpoint.spec(), child)
+            endpoint.key: WebhookEndpoint(f"stripe-webhook-{endpoint.key}", endpoint.spec(), endpoint_opts)
             for endpoint in section.webhook_endpoints
         }
         self.products, self.prices = {}, {}

@@ -19,7 +19,7 @@ from backstop.backups import history
 from backstop.commands.backup import take_backup
 from backstop.commands.common import DRIFT, INPUT_ERROR, OK, Failure, emit, failures, notify, out
 from backstop.commands.drift import managed_drift
-from backstop.commands.restore import choose, restore
+from backstop.commands.restore import Request, choose, restore
 from backstop.drill.report import DrillReport, Phase
 from backstop.drill.scenarios import SCENARIOS, UNAVAILABLE, apply
 from backstop.drill.verify import stripe_differences
@@ -90,9 +90,7 @@ def run_drill(stack_name: str, scenario: str) -> DrillReport:
     phases.append(Phase(name="decide", seconds=time.monotonic() - clock, detail=f"{rule}: {chosen.id}"))
 
     clock = time.monotonic()
-    report, remaining = restore(
-        stack_name, chosen.id, None, exact=False, dry_run=False, approved_by=None, drill=True
-    )
+    report, remaining = restore(Request(stack_name, chosen.id, drill=True))
     assert report is not None
     phases.append(
         Phase(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,7 +27,9 @@ from backstop.commands.backup import take_backup
 from backstop.commands.common import DRIFT, INPUT_ERROR, OK, Failure, emit, failures, notify, out
 from backstop.commands.drift import managed_drift
 from backstop.drift import vercel
-from backstop.model import DesiredState, parse_document
+from backstop.model import DesiredState, load_document, parse_document
+from backstop.model.stacks import sibling_documents
+from backstop.restore import secrets
 from backstop.restore.approvals import load_matrix
 from backstop.restore.mapping import Mapping, load_mapping
 from backstop.restore.mapping import apply as apply_mapping
@@ -83,21 +86,29 @@ def _dump(document: Any) -> str:
     return buffer.getvalue()
 
 
-def restore(
-    stack_name: str,
-    backup_id: str | None,
-    at: datetime | None,
-    exact: bool,
-    dry_run: bool,
-    approved_by: str | None,
-    drill: bool = False,
-    from_stack: str | None = None,
-    mapping_file: Path | None = None,
-) -> tuple[Report | None, list[str]]:
-    """`drill`: a rehearsal in the sandbox, which needs no approval (the report says so).
+@dataclass(frozen=True)
+class Request:
+    stack: str
+    backup_id: str | None = None
+    at: datetime | None = None
+    exact: bool = False
+    dry_run: bool = False
+    approved_by: str | None = None
+    drill: bool = False
+    """A rehearsal in the sandbox, which needs no approval (the report says so)."""
+    from_stack: str | None = None
+    """Restore another stack's backup into this one, through `mapping_file`."""
+    mapping_file: Path | None = None
+    rotate_secrets: bool = False
+    """Recreate webhook endpoints whose signing secret is unknown, so new secrets reach Vercel."""
+    chain: bool = False
+    """Then update the stacks that read this one's webhook secrets, if they changed."""
 
-    `from_stack`: restore another stack's backup into this one, through `mapping_file`.
-    """
+
+def restore(request: Request) -> tuple[Report | None, list[str]]:
+    stack_name, backup_id, at, exact = request.stack, request.backup_id, request.at, request.exact
+    dry_run, approved_by, drill = request.dry_run, request.approved_by, request.drill
+    from_stack, mapping_file = request.from_stack, request.mapping_file
     started = datetime.now(UTC)
     source = from_stack or stack_name
     mapping = _mapping(source, stack_name, mapping_file)
@@ -131,8 +142,19 @@ def restore(
         safety = take_backup(stack_name, label, "critical", approved_by=approved_by).id
     target.write_text(text)
     rewrite = out_of_band_writes(stack, document)
-    result, adopted = up_adopting(stack, document, refresh=True, replace=[o.urn for o in rewrite] or None)
+    secrets_before = secrets.webhook_secrets(stack.outputs())
+    rotated = (
+        secrets.rotation_urns(stack_name, secrets.unknown_paths(stack.outputs()))
+        if request.rotate_secrets
+        else []
+    )
+    replace = [o.urn for o in rewrite] + [u for u in rotated if u in managed_urns(stack_name)]
+    result, adopted = up_adopting(stack, document, refresh=True, replace=replace or None)
     remaining = [f"{c.op} {c.name}" for c in managed_drift(stack_name)]
+    remaining += unreachable_secrets(stack_name, document)
+    secrets_changed = secrets.webhook_secrets(stack.outputs()) != secrets_before
+    followers = readers_of(stack_name) if secrets_changed else []
+    chained = [name for name in followers if request.chain and _update(name)]
     post = take_backup(
         stack_name,
         f"Post-restore backup - {chosen.id} - {started:%Y-%m-%d}",
@@ -164,11 +186,55 @@ def restore(
         newer_objects_kept=merged.newer,
         adopted=adopted.keys,
         rewritten=[f"{o.name} ({', '.join(o.targets)})" for o in rewrite],
+        rotated=[u.rsplit("::", 1)[-1] for u in replace if u in rotated],
+        update_next=[name for name in followers if name not in chained],
+        chained=chained,
         changes=changes,
         verified=not remaining,
         remaining_drift=remaining,
     )
     return report, remaining
+
+
+def unreachable_secrets(stack_name: str, document: DesiredState) -> list[str]:
+    """Variables following an unknown secret that are missing live (a failed verification)."""
+    if document.vercel is None or not document.vercel.projects:
+        return []
+    unknown: dict[str, set[str]] = {}
+    for _, var in document.vercel.variables():
+        followed = secrets.followed_source(var, stack_name)
+        if followed is not None and followed[0] not in unknown:
+            try:
+                unknown[followed[0]] = secrets.unknown_paths(select(followed[0]).outputs())
+            except auto.errors.StackNotFoundError:
+                unknown[followed[0]] = set()
+    if not any(unknown.values()):
+        return []
+    return secrets.missing_followers(document, live_variables(select(stack_name), document), unknown)
+
+
+def readers_of(stack_name: str) -> list[str]:
+    """Stacks whose documents read this stack's webhook secrets (through a StackReference)."""
+    path = document_path(stack_name)
+    return sorted(
+        name
+        for name, other in sibling_documents(path, stack_name).items()
+        if other.vercel is not None
+        and any(
+            var.value_from is not None
+            and var.value_from.stack_output is not None
+            and var.value_from.stack_output.stack == stack_name
+            for _, var in other.vercel.variables()
+        )
+    )
+
+
+def _update(stack_name: str) -> bool:
+    """The chained update of a stack that reads the restored one's secrets."""
+    path = document_path(stack_name)
+    with workspace_env(BACKSTOP_DESIRED_STATE=str(path)):
+        up_adopting(select(stack_name), load_document(path))
+    return True
 
 
 def out_of_band_writes(stack: Any, document: DesiredState) -> list[vercel.OutOfBand]:
@@ -233,6 +299,16 @@ def command(
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help="Mapping file for a cross-stack restore")
     ] = None,
+    rotate_secrets: Annotated[
+        bool,
+        typer.Option(
+            "--rotate-secrets",
+            help="Recreate webhook endpoints whose secret is unknown; wire new secrets to Vercel",
+        ),
+    ] = False,
+    chain: Annotated[
+        bool, typer.Option("--chain", help="Then update the stacks that read this one's webhook secrets")
+    ] = False,
     approved_by: Annotated[
         str | None, typer.Option("--approved-by", help="Approver, per approvals.yaml")
     ] = None,
@@ -246,14 +322,18 @@ def command(
         try:
             with out.status(f"restoring {stack}…"):
                 report, remaining = restore(
-                    stack,
-                    backup,
-                    moment,
-                    exact,
-                    dry_run,
-                    approved_by,
-                    from_stack=from_stack,
-                    mapping_file=mapping,
+                    Request(
+                        stack,
+                        backup,
+                        moment,
+                        exact,
+                        dry_run,
+                        approved_by,
+                        from_stack=from_stack,
+                        mapping_file=mapping,
+                        rotate_secrets=rotate_secrets,
+                        chain=chain,
+                    )
                 )
         except Failure:
             raise

@@ -37,6 +37,11 @@ class Report(BaseModel):
     """Live objects adopted through `pulumi import` (Vercel variables that already existed)."""
     rewritten: list[str] = []
     """Write-only values changed out of band since the last update, written again."""
+    rotated: list[str] = []
+    """Webhook endpoints recreated for a new signing secret (`--rotate-secrets`)."""
+    update_next: list[str] = []
+    """Stacks that read this stack's webhook secrets, which changed: update them next (or use `--chain`)."""
+    chained: list[str] = []
     changes: dict[str, int]
     verified: bool
     remaining_drift: list[str]
@@ -64,6 +69,9 @@ class Report(BaseModel):
             ("Changes applied", json.dumps(self.changes)),
             ("Live objects adopted", ", ".join(self.adopted) or "none"),
             ("Write-only values changed out of band, written again", ", ".join(self.rewritten) or "none"),
+            ("Endpoints recreated for new secrets", ", ".join(self.rotated) or "none"),
+            ("Stacks updated after this one (--chain)", ", ".join(self.chained) or "none"),
+            ("Stacks to update next (they read its secrets)", ", ".join(self.update_next) or "none"),
             ("Objects newer than the backup, kept", ", ".join(self.newer_objects_kept) or "none"),
             ("Verified (refresh preview, no changes)", "yes" if self.verified else "NO"),
             ("Remaining drift", ", ".join(self.remaining_drift) or "none"),
