@@ -78,6 +78,25 @@ class Engine:
     sandbox: SandboxProcess
     extra_env: dict[str, str] = field(default_factory=dict)
     transcript: list[Result] = field(default_factory=list)
+    project: Path = ROOT
+    """The Pulumi project the engine and `backstop` run on (a copy when a test writes stack config)."""
+
+    def use_project_copy(self) -> Path:
+        """Run on a copy of the project, so commands that write Pulumi.<stack>.yaml leave the repo alone."""
+        copy = self.home / "project"
+        copy.mkdir()
+        for name in ("Pulumi.yaml", "__main__.py", "approvals.yaml"):
+            shutil.copy2(ROOT / name, copy / name)
+        for config in ROOT.glob("Pulumi.*.yaml"):
+            shutil.copy2(config, copy / config.name)
+        for folder in ("components", "snapshots", "mappings", "bin"):
+            shutil.copytree(
+                ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("backups", "__pycache__")
+            )
+        (copy / ".venv").symlink_to(ROOT / ".venv")
+        self.project = copy
+        self.extra_env["BACKSTOP_PROJECT_DIR"] = str(copy)
+        return copy
 
     @property
     def backend(self) -> Path:
@@ -106,7 +125,7 @@ class Engine:
         self.backend.mkdir(parents=True, exist_ok=True)
         command = [str(VENV_BIN / "pulumi"), *args, "--non-interactive"]
         done = subprocess.run(
-            command, cwd=ROOT, env=self.env(), capture_output=True, text=True, timeout=timeout
+            command, cwd=self.project, env=self.env(), capture_output=True, text=True, timeout=timeout
         )
         result = Result(command, done.returncode, done.stdout, done.stderr)
         self.transcript.append(result)
@@ -119,7 +138,9 @@ class Engine:
         self.backend.mkdir(parents=True, exist_ok=True)
         command = [str(VENV_BIN / "backstop"), *args]
         env = {"BACKSTOP_BACKUPS_DIR": str(self.home / "backups"), **self.env(), "COLUMNS": "200"}
-        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(
+            command, cwd=self.project, env=env, capture_output=True, text=True, timeout=timeout
+        )
         result = Result(command, done.returncode, done.stdout, done.stderr)
         self.transcript.append(result)
         if done.returncode not in ok:
