@@ -9,6 +9,18 @@ from sandbox.core.accounts import keys
 DEMO_PASSPHRASE = "backstop-sandbox-demo"
 
 
+def pulumi_home(project_dir: Path) -> Path:
+    """The sandbox's own PULUMI_HOME: the only place the offline vercel plugin double is installed."""
+    return project_dir / ".sandbox" / "pulumi-home"
+
+
+def prepare_pulumi_home(project_dir: Path) -> bool:
+    """Installs the vercel plugin double there (False when it was installed already)."""
+    from sandbox.vercel_plugin.install import install
+
+    return install(pulumi_home(project_dir), project_dir)
+
+
 def environment(port: int, project_dir: Path) -> dict[str, str]:
     base = f"http://127.0.0.1:{port}"
     stripe, clerk = keys("stripe"), keys("clerk")
@@ -26,7 +38,7 @@ def environment(port: int, project_dir: Path) -> dict[str, str]:
         "BACKSTOP_SANDBOX_CLERK_KEY_PROD": clerk["ins_derrimut_prod"],
         "BACKSTOP_SANDBOX_VAPI_KEY": keys("vapi")["org_derrimut"],
         "BACKSTOP_SANDBOX_VERCEL_TOKEN": keys("vercel")["team_derrimut"],
-        "PULUMI_HOME": str(home / "pulumi-home"),
+        "PULUMI_HOME": str(pulumi_home(project_dir)),
         "PULUMI_BACKEND_URL": f"file://{home / 'state'}",
         "PULUMI_CONFIG_PASSPHRASE": DEMO_PASSPHRASE,
         "PULUMI_SKIP_UPDATE_CHECK": "true",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +17,7 @@ from typing import Any
 import httpx
 
 from sandbox.process import spawn, stop
+from sandbox.vercel_plugin.install import install as install_vercel_plugin
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -70,9 +74,25 @@ class Result:
         return self.stdout + self.stderr
 
 
+@functools.cache
+def vercel_plugin_home() -> Path:
+    """A PULUMI_HOME holding the offline vercel plugin double, installed once per test process."""
+    home = Path(tempfile.mkdtemp(prefix="backstop-vercel-plugin-")) / "pulumi-home"
+    atexit.register(shutil.rmtree, home.parent, True)
+    install_vercel_plugin(home)
+    return home
+
+
+def with_vercel_plugin(pulumi_home: Path) -> Path:
+    """Gives `pulumi_home` the plugin double by copying the installed one (a launcher and a lock file)."""
+    shutil.copytree(vercel_plugin_home() / "plugins", pulumi_home / "plugins", dirs_exist_ok=True)
+    return pulumi_home
+
+
 @dataclass
 class Engine:
-    """Runs the pinned `pulumi` CLI on the project, with its own backend and PULUMI_HOME."""
+    """Runs the pinned `pulumi` CLI on the project, with its own backend and PULUMI_HOME (which has the
+    offline vercel plugin double, as the sandbox's PULUMI_HOME has)."""
 
     home: Path
     sandbox: SandboxProcess
@@ -98,6 +118,13 @@ class Engine:
         self.extra_env["BACKSTOP_PROJECT_DIR"] = str(copy)
         return copy
 
+    def __post_init__(self) -> None:
+        with_vercel_plugin(self.pulumi_home)
+
+    @property
+    def pulumi_home(self) -> Path:
+        return self.home / "pulumi-home"
+
     @property
     def backend(self) -> Path:
         return self.home / "backend"
@@ -106,7 +133,7 @@ class Engine:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "BACKSTOP_"))}
         env.update(
             PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
-            PULUMI_HOME=str(self.home / "pulumi-home"),
+            PULUMI_HOME=str(self.pulumi_home),
             PULUMI_BACKEND_URL=f"file://{self.backend}",
             PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
             PULUMI_SKIP_UPDATE_CHECK="true",

@@ -61,7 +61,8 @@ def pulumi(env: dict[str, str], *args: str, expect: tuple[int, ...] = (0,)) -> i
 
 
 def run() -> None:
-    from sandbox.env import environment
+    from sandbox.env import environment, prepare_pulumi_home
+    from sandbox.vercel_plugin.install import InstallError
 
     workdir = PROJECT / ".sandbox" / "demo"
     shutil.rmtree(workdir, ignore_errors=True)
@@ -69,6 +70,10 @@ def run() -> None:
     with running_sandbox(workdir) as port:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "BACKSTOP_"))}
         env.update(environment(port, PROJECT))
+        try:
+            prepare_pulumi_home(PROJECT)
+        except InstallError as exc:
+            raise DemoFailed(str(exc)) from None
         env["PULUMI_BACKEND_URL"] = f"file://{workdir / 'state'}"
         env["PATH"] = f"{PROJECT / '.venv' / 'bin'}:{env.get('PATH', '')}"
         (workdir / "state").mkdir()

@@ -21,8 +21,14 @@ def serve(
     port_file: Annotated[Path | None, typer.Option(help="Write the bound port to this file")] = None,
 ) -> None:
     """Serve the Stripe, Clerk, Svix, Vapi and Vercel emulation in the foreground."""
+    from sandbox.env import prepare_pulumi_home
     from sandbox.server import serve as run
+    from sandbox.vercel_plugin.install import InstallError
 
+    try:
+        prepare_pulumi_home(PROJECT_DIR)
+    except InstallError as exc:  # the HTTP emulation is still useful without the engine
+        typer.echo(f"warning: {exc}", err=True)
     run(port, state, seed, port_file)
 
 
@@ -31,9 +37,16 @@ def env(
     port: Annotated[int, typer.Option(help="Port the sandbox listens on")] = 8787,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
-    """Print `export NAME=value` lines that point Backstop, Pulumi and the SDKs at the sandbox."""
-    from sandbox.env import environment
+    """Print `export NAME=value` lines that point Backstop, Pulumi and the SDKs at the sandbox (whose
+    PULUMI_HOME gets the offline vercel plugin double)."""
+    from sandbox.env import environment, prepare_pulumi_home
+    from sandbox.vercel_plugin.install import InstallError
 
+    try:
+        prepare_pulumi_home(PROJECT_DIR)
+    except InstallError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(3) from None
     values = environment(port, PROJECT_DIR)
     if as_json:
         typer.echo(json.dumps(values, indent=2))
