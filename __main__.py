@@ -44,7 +44,7 @@ if desired.stripe is not None:
     pulumi.export("stripe_webhook_endpoints", {key: ep.id for key, ep in billing.webhook_endpoints.items()})
     pulumi.export("stripe_prices", {key: price.id for key, price in billing.prices.items()})
     for key, endpoint in billing.webhook_endpoints.items():
-        webhook_secrets[f"stripe.webhook_endpoints.{key}.secret"] = endpoint.secret
+        webhook_secrets[f"stripe.webhook_endpoints.{key}.secret"] = endpoint.known_secret()
 
 # Other stacks read these through a StackReference (a preview target fed by the staging stack's endpoints).
 pulumi.export(WEBHOOK_SECRETS_OUTPUT, pulumi.Output.secret(webhook_secrets))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from backstop.commands import backup, backups, capture, drift, drill, prune, restore, sandbox, status
+from backstop.commands import backup, backups, capture, drift, drill, prune, restore, sandbox, status, up
 
 app = typer.Typer(
     help="Backups, drift detection and restores of third-party configuration, on the Pulumi engine.",
@@ -20,6 +20,7 @@ app.command("drill")(drill.command)
 app.command("prune")(prune.command)
 app.command("restore")(restore.command)
 app.command("status")(status.command)
+app.command("up")(up.command)
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ class WebhookEndpointHandler(ResourceHandler):
     secret_outputs = frozenset({"secret"})
     output_types: ClassVar[dict[str, str]] = {
         "secret": "string",
+        "secret_known": "boolean",
         "status": "string",
         "created": "integer",
         "livemode": "boolean",
@@ -131,6 +132,9 @@ def _outputs(live: Json, secret: str | None) -> Json:
         "disabled": live["status"] == "disabled",
         "metadata": _user_metadata(live.get("metadata") or {}),
         "secret": secret,
+        # Never null, unlike `secret`: a preview reads a null output as unknown, which would hide that
+        # the secret is unknown for good (the endpoint was adopted or imported).
+        "secret_known": secret is not None,
         "status": live["status"],
         "created": live["created"],
         "livemode": live["livemode"],

@@ -14,6 +14,7 @@ class WebhookEndpoint(BackstopResource):
 
     url: pulumi.Output[str]
     secret: pulumi.Output[str | None]
+    secretKnown: pulumi.Output[bool]
     status: pulumi.Output[str]
 
     def __init__(
@@ -23,10 +24,15 @@ class WebhookEndpoint(BackstopResource):
             "backstop:stripe:WebhookEndpoint",
             name,
             spec,
-            ("secret", "status", "created", "livemode"),
+            ("secret", "secret_known", "status", "created", "livemode"),
             opts,
             secret_outputs=("secret",),
         )
+
+    def known_secret(self) -> pulumi.Output[str | None]:
+        """The signing secret; None when it is unknown for good (adopted or imported), unknown in a preview
+        that creates the endpoint."""
+        return self.secretKnown.apply(lambda known: self.secret if known else None)
 
 
 class Product(BackstopResource):
