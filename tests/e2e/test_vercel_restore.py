@@ -1,0 +1,151 @@
+"""Vercel variables restored: values back, new webhook secrets wired in, out-of-band writes undone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import stripe
+
+from tests.e2e.vercel_support import seeded_stacks, value_of, variables, vercel_api
+from tests.support import STRIPE_PROD_KEY, Engine, SandboxProcess
+
+pytestmark = pytest.mark.e2e
+APPROVER = ("--approved-by", "Eli Lead")
+APP_PAYMENTS = {
+    "prod": "https://www.derrimut247.com.au/api/webhooks/stripe",
+    "staging": "https://staging.derrimut247.com.au/api/webhooks/stripe",
+}
+
+
+def adopted(engine: Engine, sandbox: SandboxProcess, tmp_path: Path) -> str:
+    """Both stacks on the derrimut accounts, prod's variables adopted, and a prod backup; its id."""
+    seeded_stacks(engine, sandbox, tmp_path)
+    engine.backstop("up", "--stack", "prod")
+    done = engine.backstop("backup", "--stack", "prod", "--label", "Adopted", "--json")
+    backup_id: str = json.loads(done.stdout)["backup"]["id"]
+    return backup_id
+
+
+def endpoint_secret(sandbox: SandboxProcess, stack: str) -> str:
+    account = "acct_derrimut_prod" if stack == "prod" else "acct_derrimut_staging"
+    found = [
+        e
+        for e in sandbox.stripe_objects(account, "webhook_endpoints").values()
+        if e["url"] == APP_PAYMENTS[stack]
+    ]
+    assert len(found) == 1
+    secret: str = found[0]["secret"]
+    return secret
+
+
+def test_all_variables_deleted_then_restored_with_rotated_secrets_chained_across_stacks(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    prod_backup = adopted(engine, sandbox, tmp_path)
+    staging_backup = json.loads(
+        engine.backstop("backup", "--stack", "staging", "--label", "Adopted", "--json").stdout
+    )["backup"]["id"]
+    before = {(e["key"], tuple(sorted(e["target"]))): e["value"] for e in variables(sandbox)}
+    with vercel_api(sandbox) as api:
+        for env in variables(sandbox):
+            api.delete(f"/v9/projects/prj_DerrimutPlatformSandbox00001/env/{env['id']}").raise_for_status()
+    assert variables(sandbox) == []
+
+    preview = engine.pulumi("preview", "--refresh", "--stack", "prod")
+    assert "22 to create" in preview.output
+    engine.pulumi("up", "--yes", "--stack", "prod")
+    restored = {(e["key"], tuple(sorted(e["target"]))): e["value"] for e in variables(sandbox)}
+    missing = set(before) - set(restored)
+    assert missing == {("STRIPE_WEBHOOK_SECRET", ("production",)), ("STRIPE_WEBHOOK_SECRET", ("preview",))}
+    assert all(restored[slot] == before[slot] for slot in restored), "every value is the declared one"
+
+    unverified = json.loads(
+        engine.backstop(
+            "restore", "--stack", "prod", "--backup", prod_backup, *APPROVER, "--json", ok=(1,)
+        ).stdout
+    )["report"]
+    assert unverified["verified"] is False
+    assert any(
+        "--rotate-secrets" in line and "STRIPE_WEBHOOK_SECRET (production)" in line
+        for line in unverified["remaining_drift"]
+    )
+
+    rotated = json.loads(
+        engine.backstop(
+            "restore",
+            "--stack",
+            "prod",
+            "--backup",
+            prod_backup,
+            "--rotate-secrets",
+            *APPROVER,
+            "--json",
+            ok=(1,),
+        ).stdout
+    )["report"]
+    assert rotated["rotated"] == ["stripe-webhook-app-payments", "stripe-webhook-convex-billing"]
+    assert value_of(sandbox, "STRIPE_WEBHOOK_SECRET", ["production"]) == endpoint_secret(sandbox, "prod")
+    assert [line for line in rotated["remaining_drift"] if "stack staging's" in line], (
+        "preview still follows staging"
+    )
+
+    chained = json.loads(
+        engine.backstop(
+            "restore",
+            "--stack",
+            "staging",
+            "--backup",
+            staging_backup,
+            "--rotate-secrets",
+            "--chain",
+            "--json",
+        ).stdout
+    )["report"]
+    assert chained["verified"] is True and chained["chained"] == ["prod"]
+    assert value_of(sandbox, "STRIPE_WEBHOOK_SECRET", ["preview"]) == endpoint_secret(sandbox, "staging")
+    assert len(variables(sandbox)) == len(before), "no duplicate variables"
+    engine.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", "prod")
+
+    # With the variable managed, a recreated endpoint's new secret lands in the same `pulumi up`.
+    client = stripe.StripeClient(STRIPE_PROD_KEY, base_addresses={"api": f"{sandbox.url}/stripe"})
+    old = endpoint_secret(sandbox, "prod")
+    for endpoint in client.v1.webhook_endpoints.list().data:
+        if endpoint.url == APP_PAYMENTS["prod"]:
+            client.v1.webhook_endpoints.delete(endpoint.id)
+    engine.pulumi("up", "--yes", "--refresh", "--stack", "prod")
+    assert endpoint_secret(sandbox, "prod") != old
+    assert value_of(sandbox, "STRIPE_WEBHOOK_SECRET", ["production"]) == endpoint_secret(sandbox, "prod")
+
+
+def test_a_sensitive_value_written_out_of_band_is_reported_and_put_back(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    prod_backup = adopted(engine, sandbox, tmp_path)
+    assert json.loads(engine.backstop("drift", "--stack", "prod", "--json").stdout)["in_sync"] is True
+    declared = value_of(sandbox, "CONVEX_DEPLOY_KEY", ["production"])
+    target = next(
+        e for e in variables(sandbox) if e["key"] == "CONVEX_DEPLOY_KEY" and e["target"] == ["production"]
+    )
+    with vercel_api(sandbox) as api:
+        api.patch(
+            f"/v9/projects/prj_DerrimutPlatformSandbox00001/env/{target['id']}",
+            json={"value": "prod:tampered"},
+        ).raise_for_status()
+
+    engine.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", "prod")  # refresh can't see it
+    drift = json.loads(engine.backstop("drift", "--stack", "prod", "--json", ok=(1,)).stdout)
+    assert [(o["name"], o["targets"]) for o in drift["out_of_band"]] == [
+        ("CONVEX_DEPLOY_KEY", ["production"])
+    ]
+    assert "vercel CONVEX_DEPLOY_KEY (production): sensitive value" in drift["asserted_not_observed"]
+
+    report = json.loads(
+        engine.backstop(
+            "restore", "--stack", "prod", "--backup", prod_backup, *APPROVER, "--json", ok=(0, 1)
+        ).stdout
+    )["report"]
+    assert report["rewritten"] == ["CONVEX_DEPLOY_KEY (production)"]
+    assert value_of(sandbox, "CONVEX_DEPLOY_KEY", ["production"]) == declared
+    assert json.loads(engine.backstop("drift", "--stack", "prod", "--json").stdout)["out_of_band"] == []
