@@ -36,8 +36,6 @@ DESCRIPTIONS = {
     "valueWo": "The value, write-only: never kept in the state.",
     "valueWoVersion": "Change it to apply a new valueWo.",
     "visibility": "config or secret; inferred from sensitive when unset.",
-    "id": "The ID of the variable.",
-    "variables": "The variables of the project this resource manages.",
 }
 
 
@@ -73,7 +71,7 @@ def _env_variable() -> Json:
     }
 
 
-def package_schema(resources: dict[str, Json] | None = None, types: dict[str, Json] | None = None) -> str:
+def package_schema() -> str:
     return json.dumps(
         {
             "name": "vercel",
@@ -100,7 +98,6 @@ def package_schema(resources: dict[str, Json] | None = None, types: dict[str, Js
                 "properties": CONFIG,
                 "inputProperties": CONFIG,
             },
-            "types": types or {},
-            "resources": {single.TOKEN: _env_variable(), **(resources or {})},
+            "resources": {single.TOKEN: _env_variable()},
         }
     )

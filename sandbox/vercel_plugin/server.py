@@ -8,7 +8,7 @@ import contextlib
 import sys
 from typing import Any
 
-import grpc
+import grpc  # type: ignore[import-untyped]
 from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime.proto import provider_pb2_grpc
 

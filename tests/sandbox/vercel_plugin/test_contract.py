@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+from pathlib import Path
 
 from pulumi.provider.experimental.provider import CheckRequest, CreateRequest, GetSchemaRequest, ReadRequest
 
@@ -23,7 +26,7 @@ from tests.sandbox.vercel_plugin.conftest import (
     run,
     urn,
 )
-from tests.support import SandboxProcess
+from tests.support import VENV_BIN, SandboxProcess, vercel_plugin_home
 
 ALL_INPUTS: Json = {
     "comment": "contract",
@@ -148,3 +151,29 @@ def test_a_write_only_value_reaches_vercel_but_never_the_state(
     assert state["valueWoVersion"] == 1 and state["sensitive"] is True and state["visibility"] == "secret"
     stored = live(sandbox, "CONTRACT_WRITE_ONLY", "production")
     assert (stored["type"], stored["value"]) == ("sensitive", "write-only-canary-4417")
+
+
+def test_the_installed_plugin_serves_a_schema_the_cli_validates(tmp_path: Path) -> None:
+    """Through the launcher, as the engine starts it for `pulumi import`; `pulumi schema check` applies the
+    schema spec and the target languages' rules."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")},
+        "PULUMI_HOME": str(vercel_plugin_home()),
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        "BACKSTOP_VERCEL_BASE_URL": "http://127.0.0.1:9/vercel",
+    }
+    pulumi = str(VENV_BIN / "pulumi")
+    served = subprocess.run(
+        [pulumi, "package", "get-schema", f"vercel@{VERSION}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert json.loads(served) == schema()
+    (tmp_path / "schema.json").write_text(served)
+    checked = subprocess.run(
+        [pulumi, "schema", "check", str(tmp_path / "schema.json")], env=env, capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -19,7 +19,7 @@ from pulumi.provider.experimental.provider import (
 
 from sandbox.vercel_plugin import project_environment_variable as single
 from sandbox.vercel_plugin.errors import PluginError
-from sandbox.vercel_plugin.props import plain_map, wire_map
+from sandbox.vercel_plugin.props import UNKNOWN, plain_map, wire_map
 from sandbox.vercel_plugin.provider import VercelProvider
 from tests.sandbox.vercel_plugin.conftest import PROJECT_ID, TEAM, Json, inputs, live, project_envs, run, urn
 from tests.support import SandboxProcess
@@ -306,3 +306,21 @@ def test_check_reports_each_bad_input_by_property() -> None:
         ("value", "2 attributes specified when one (and only one) of [value,valueWo] is required"),
         ("visibility", "`visibility` must be `secret` when `sensitive` is true."),
     ]
+
+
+def test_a_value_not_known_yet_previews_as_an_in_place_update_or_a_pending_create() -> None:
+    """A value from another resource's output (a webhook endpoint's new secret) is unknown in a preview."""
+    pending = wire_map({**SENSITIVE, "value": UNKNOWN}, {"value"})
+    provider = VercelProvider("http://127.0.0.1:9/vercel")
+    checked = asyncio.run(provider.check(CheckRequest(urn("pending"), {}, pending, b"")))
+    assert not checked.failures
+    state = single.state_of(
+        {"id": "e1", "key": SENSITIVE["key"], "type": "sensitive"}, PROJECT_ID, TEAM, "old", None
+    )
+    state["targets"] = ["production"]
+    diff = single.diff(wire_map(state), pending)
+    assert (diff.replaces, diff.diffs) == ([], ["value"])
+    created = asyncio.run(provider.create(CreateRequest(urn("pending"), pending, 60, True)))
+    assert created.resource_id == "" and created.properties["value"].is_secret
+    assert plain_map(created.properties)["value"] is UNKNOWN
+    assert plain_map(created.properties)["teamId"] is UNKNOWN, "the team is the provider's, known at apply"
