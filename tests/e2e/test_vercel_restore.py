@@ -55,7 +55,7 @@ def test_all_variables_deleted_then_restored_with_rotated_secrets_chained_across
 
     preview = engine.pulumi("preview", "--refresh", "--stack", "prod")
     assert "22 to create" in preview.output
-    engine.pulumi("up", "--yes", "--stack", "prod")
+    engine.pulumi("up", "--yes", "--refresh", "--stack", "prod")
     restored = {(e["key"], tuple(sorted(e["target"]))): e["value"] for e in variables(sandbox)}
     missing = set(before) - set(restored)
     assert missing == {("STRIPE_WEBHOOK_SECRET", ("production",)), ("STRIPE_WEBHOOK_SECRET", ("preview",))}
