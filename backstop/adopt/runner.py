@@ -29,6 +29,8 @@ class AdoptionError(Exception):
 class Adopted:
     keys: list[str] = field(default_factory=list)
     rounds: int = 0
+    changed: list[str] = field(default_factory=list)
+    """URNs the update created, updated, replaced or deleted."""
 
 
 async def _live(token: str, team: str, projects: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -91,12 +93,21 @@ def adopt(stack: auto.Stack, document: DesiredState, include: set[str] | None = 
 def up_adopting(stack: auto.Stack, document: DesiredState, **options: Any) -> tuple[auto.UpResult, Adopted]:
     """`up`, after adopting existing variables, and once more after adopting those an `up` conflicted on."""
     adopted = Adopted(keys=adopt(stack, document))
+
+    def record(event: auto.EngineEvent) -> None:
+        outputs = event.res_outputs_event
+        if outputs is not None and outputs.metadata.op.value not in UNCHANGED:
+            adopted.changed.append(outputs.metadata.urn)
+
     try:
-        return stack.up(color="never", **options), adopted
+        return stack.up(color="never", on_event=record, **options), adopted
     except auto.errors.CommandError as exc:
         conflicts = conflicted_keys(str(exc))
         if not conflicts:
             raise
         adopted.keys += adopt(stack, document, include=conflicts)
         adopted.rounds += 1
-    return stack.up(color="never", **options), adopted
+    return stack.up(color="never", on_event=record, **options), adopted
+
+
+UNCHANGED = {"same", "read", "refresh", "discard", "import"}

@@ -8,6 +8,7 @@ refresh preview, and writes a report with the duration and the data-loss window.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import tempfile
 from dataclasses import dataclass
@@ -20,9 +21,11 @@ from pulumi import automation as auto
 from ruamel.yaml import YAML
 
 from backstop.adopt.runner import live_variables, managed_urns, up_adopting
+from backstop.adopt.vercel import ENV_TYPE
 from backstop.alerts import Alert
 from backstop.backups import history
 from backstop.backups.catalogue import Backup, list_backups
+from backstop.clients.vercel_client import trigger_deploy_hook
 from backstop.commands.backup import take_backup
 from backstop.commands.common import DRIFT, INPUT_ERROR, OK, Failure, emit, failures, notify, out
 from backstop.commands.drift import managed_drift
@@ -45,6 +48,7 @@ from backstop.workspace import (
     import_state,
     last_update_end,
     select,
+    stack_secret,
     workspace_env,
 )
 
@@ -152,6 +156,7 @@ def restore(request: Request) -> tuple[Report | None, list[str]]:
     result, adopted = up_adopting(stack, document, refresh=True, replace=replace or None)
     remaining = [f"{c.op} {c.name}" for c in managed_drift(stack_name)]
     remaining += unreachable_secrets(stack_name, document)
+    redeployed = redeploy(stack, document, adopted.changed)
     secrets_changed = secrets.webhook_secrets(stack.outputs()) != secrets_before
     followers = readers_of(stack_name) if secrets_changed else []
     chained = [name for name in followers if request.chain and _update(name)]
@@ -187,6 +192,7 @@ def restore(request: Request) -> tuple[Report | None, list[str]]:
         adopted=adopted.keys,
         rewritten=[f"{o.name} ({', '.join(o.targets)})" for o in rewrite],
         rotated=[u.rsplit("::", 1)[-1] for u in replace if u in rotated],
+        redeployed=redeployed,
         update_next=[name for name in followers if name not in chained],
         chained=chained,
         changes=changes,
@@ -194,6 +200,22 @@ def restore(request: Request) -> tuple[Report | None, list[str]]:
         remaining_drift=remaining,
     )
     return report, remaining
+
+
+def redeploy(stack: Any, document: DesiredState, changed: list[str]) -> str | None:
+    """Trigger the deploy hook the document names when the restore changed Vercel variables.
+
+    Vercel applies variables to new deployments only. Off unless `vercel.redeploy_hook` names a config key
+    holding the hook URL (a secret: anyone holding it can deploy).
+    """
+    hook = document.vercel.redeploy_hook if document.vercel else None
+    if hook is None or not any(ENV_TYPE in urn for urn in changed):
+        return None
+    url = stack_secret(stack, f"platform-config:{hook}", "BACKSTOP_VERCEL_DEPLOY_HOOK")
+    if not url:
+        raise Failure(INPUT_ERROR, f"vercel.redeploy_hook names platform-config:{hook}, which is not set")
+    job = asyncio.run(trigger_deploy_hook(url))
+    return str((job.get("job") or {}).get("id") or "triggered")
 
 
 def unreachable_secrets(stack_name: str, document: DesiredState) -> list[str]:

@@ -7,11 +7,14 @@ can: one newer than the end of the stack's last successful update was written by
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from backstop.adopt.vercel import variable_urn
 from backstop.model.document import DesiredState
+
+SLACK = timedelta(seconds=2)
+"""The engine's update history keeps whole seconds: a write in the update's last second is its own."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,6 @@ def classify(
                 continue
             urn = variable_urn(document.stack, var.key)
             updated = datetime.fromtimestamp(int(item.get("updatedAt") or 0) / 1000, UTC)
-            if var.sensitive and urn in managed and baseline is not None and updated > baseline:
+            if var.sensitive and urn in managed and baseline is not None and updated > baseline + SLACK:
                 out_of_band.append(OutOfBand(var.key, var.name, list(var.targets), updated, urn))
     return out_of_band, unmanaged

@@ -13,6 +13,8 @@ from typing import Any
 Document = dict[str, Any]
 OWN_FIELDS = ("version", "stack", "scope")
 """Always the current document's: the target keeps its own identity and scope."""
+OPERATIONAL = (("vercel", "redeploy_hook"),)
+"""How Backstop operates rather than what is live: always the current document's, `--exact` included."""
 
 
 @dataclass
@@ -29,6 +31,12 @@ def merge(backup: Document, current: Document, exact: bool = False) -> Merge:
             result.document[name] = copy.deepcopy(current[name])
     if not exact:
         _union(result.document, current, "", result.newer)
+    for section, name in OPERATIONAL:
+        here, there = current.get(section), result.document.get(section)
+        if isinstance(there, dict):
+            there.pop(name, None)
+            if isinstance(here, dict) and name in here:
+                there[name] = copy.deepcopy(here[name])
     return result
 
 

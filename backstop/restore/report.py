@@ -42,6 +42,8 @@ class Report(BaseModel):
     update_next: list[str] = []
     """Stacks that read this stack's webhook secrets, which changed: update them next (or use `--chain`)."""
     chained: list[str] = []
+    redeployed: str | None = None
+    """The deployment job a deploy hook started, when the restore changed Vercel variables."""
     changes: dict[str, int]
     verified: bool
     remaining_drift: list[str]
@@ -72,6 +74,7 @@ class Report(BaseModel):
             ("Endpoints recreated for new secrets", ", ".join(self.rotated) or "none"),
             ("Stacks updated after this one (--chain)", ", ".join(self.chained) or "none"),
             ("Stacks to update next (they read its secrets)", ", ".join(self.update_next) or "none"),
+            ("Redeploy (deploy hook)", self.redeployed or "not triggered"),
             ("Objects newer than the backup, kept", ", ".join(self.newer_objects_kept) or "none"),
             ("Verified (refresh preview, no changes)", "yes" if self.verified else "NO"),
             ("Remaining drift", ", ".join(self.remaining_drift) or "none"),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import stripe
 
-from tests.e2e.vercel_support import seeded_stacks, value_of, variables, vercel_api
+from tests.e2e.vercel_support import PROJECT, TEAM, seeded_stacks, value_of, variables, vercel_api
 from tests.support import STRIPE_PROD_KEY, Engine, SandboxProcess
 
 pytestmark = pytest.mark.e2e
@@ -122,7 +122,17 @@ def test_all_variables_deleted_then_restored_with_rotated_secrets_chained_across
 def test_a_sensitive_value_written_out_of_band_is_reported_and_put_back(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
+    engine.use_project_copy()  # the deploy hook URL goes into the stack's config
     prod_backup = adopted(engine, sandbox, tmp_path)
+    hook = sandbox.dump()["vercel"][TEAM]["projects"][PROJECT]["link"]["deployHooks"][0]
+    url = f"{sandbox.url}/vercel/v1/integrations/deploy/{PROJECT}/{hook['id']}"
+    engine.pulumi("config", "set", "--secret", "vercel-redeploy-hook", url, "--stack", "prod")
+    document = tmp_path / "snapshots" / "prod.yaml"
+    document.write_text(
+        document.read_text().replace(
+            "vercel:\n  projects:", "vercel:\n  redeploy_hook: vercel-redeploy-hook\n  projects:"
+        )
+    )
     assert json.loads(engine.backstop("drift", "--stack", "prod", "--json").stdout)["in_sync"] is True
     declared = value_of(sandbox, "CONVEX_DEPLOY_KEY", ["production"])
     target = next(
@@ -147,5 +157,8 @@ def test_a_sensitive_value_written_out_of_band_is_reported_and_put_back(
         ).stdout
     )["report"]
     assert report["rewritten"] == ["CONVEX_DEPLOY_KEY (production)"]
+    deployments = sandbox.dump()["vercel"][TEAM].get("deployments", {})
+    assert report["redeployed"], report
+    assert report["redeployed"] in {d["job"]["id"] for d in deployments.values()}
     assert value_of(sandbox, "CONVEX_DEPLOY_KEY", ["production"]) == declared
     assert json.loads(engine.backstop("drift", "--stack", "prod", "--json").stdout)["out_of_band"] == []
