@@ -10,6 +10,7 @@ import pulumi
 
 from backstop.model import DesiredStateError, load_document
 from components.stripe_billing import StripeBilling
+from components.vapi_agent import VapiAgent
 
 stack = pulumi.get_stack()
 config = pulumi.Config()
@@ -31,3 +32,9 @@ if desired.stripe is not None:
     billing = StripeBilling("stripe", desired.stripe)
     pulumi.export("stripe_webhook_endpoints", {key: ep.id for key, ep in billing.webhook_endpoints.items()})
     pulumi.export("stripe_prices", {key: price.id for key, price in billing.prices.items()})
+
+if desired.vapi is not None and desired.scope.vapi is not None:
+    agent = VapiAgent("vapi", desired.scope.vapi, desired.vapi)
+    pulumi.export("vapi_tools", {key: tool.id for key, tool in agent.tools.items()})
+    pulumi.export("vapi_assistants", {key: a.id for key, a in agent.assistants.items()})
+    pulumi.export("vapi_squads", {key: squad.id for key, squad in agent.squads.items()})
