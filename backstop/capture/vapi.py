@@ -52,7 +52,7 @@ def portable(archive: Json) -> Json:
     """The archived workflow with each tool id replaced by the tool's function name, so archives taken in
     two orgs (or before and after a tool was recreated) compare equal when the workflows are the same."""
     names: dict[str, str | None] = archive["tool_names"]
-    workflow = copy.deepcopy(archive["workflow"])
+    workflow: Json = copy.deepcopy(archive["workflow"])
     for node in workflow.get("nodes") or []:
         if isinstance(node, dict) and node.get("toolId") in names:
             node["toolId"] = f"<tool {names[node['toolId']]}>"
@@ -78,7 +78,9 @@ async def _archive(workflow_id: str, out: Path, key: str, base_url: str | None) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m backstop.capture.vapi", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m backstop.capture.vapi", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--workflow", required=True, help="the workflow's Vapi id")
     parser.add_argument("--out", required=True, type=Path, help="the archive to write (JSON)")
     args = parser.parse_args(argv)

@@ -164,6 +164,10 @@ def test_create_from_empty_in_dependency_order_then_refresh_lists_each_collectio
     }, "one list per collection, no GET per object"
     engine.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", "staging")
 
+    export = json.dumps(engine.export("staging"))
+    assert KEY not in export and KEY not in engine.all_output(), "the API key never shows in plaintext"
+    assert not engine.files_containing(KEY), "nor in any file of the backend"
+
     sandbox.http.delete("/_sandbox/requests")
     engine.pulumi("destroy", "--yes", "--stack", "staging")
     deletes = [path.removeprefix("/vapi/") for method, path in vapi_requests(sandbox) if method == "DELETE"]
@@ -247,8 +251,9 @@ def test_out_of_band_edits_and_deletes_are_detected_and_restored_exactly(
     )
     assert sandbox.requests()["mutating"] == mutations, "a preview changes nothing live"
     assert "+ backstop:vapi:Assistant: (create)" in drift.stdout
+    assert drift.stdout.count("~ backstop:vapi:") == 3, "the tool, the edited assistant and the squad"
     for name in ("vapi-tool-membership-status", "vapi-assistant-membership-help", "vapi-squad-voice-agent"):
-        assert f"~ backstop:vapi:" in drift.stdout and name in drift.stdout
+        assert name in drift.stdout
     assert "https://example.com/hijacked" in drift.stdout
 
     engine.pulumi("up", "--refresh", "--yes", "--stack", "staging")
@@ -383,7 +388,7 @@ def test_every_type_imports_by_its_vapi_id(engine: Engine, sandbox: SandboxProce
     engine.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", "staging")
     assert sandbox.requests()["mutating"] == 0, "an import only reads"
     imported = {
-        r["urn"].rsplit("::", 1)[1]: r["id"] for r in engine.export("staging")["deployment"]["resources"]
+        r["urn"].rsplit("::", 1)[1]: r.get("id") for r in engine.export("staging")["deployment"]["resources"]
     }
     assert imported["vapi-squad-voice-agent"] == ids["staging-Derrimut voice agent"]
     assert imported["vapi-tool-membership-status"] == ids["staging-get_membership_status"]

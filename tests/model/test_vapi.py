@@ -119,8 +119,12 @@ def test_the_committed_documents_scope_each_stack_apart() -> None:
             "snapshots/prod.yaml:19: vapi.assistants[0].colour: unknown field",
         ),
         (
-            [("        url: https://app.example.com/api/vapi/tools", "        url: https://app.example.com/x\n"
-              "        headers: {Authorization: Bearer abc}")],
+            [
+                (
+                    "        url: https://app.example.com/api/vapi/tools",
+                    "        url: https://app.example.com/x\n        headers: {Authorization: Bearer abc}",
+                )
+            ],
             "snapshots/prod.yaml:16: vapi.tools[0].server.headers: unknown field",
         ),
         (

@@ -32,7 +32,8 @@ def declared() -> SquadSpec:
     assert desired.vapi is not None
     squad = desired.vapi.squads[0]
     members = squad.members_spec(IDS, desired.vapi.assistant_names())
-    return SquadSpec(org_id=ORG, name=squad.name, members=members, variable_values=squad.variable_values)
+    fields = {"org_id": ORG, "name": squad.name, "members": members, "variable_values": squad.variable_values}
+    return SquadSpec.model_validate(fields)
 
 
 def live(**extra: Any) -> dict[str, Any]:
