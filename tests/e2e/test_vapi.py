@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -251,7 +252,8 @@ def test_out_of_band_edits_and_deletes_are_detected_and_restored_exactly(
     )
     assert sandbox.requests()["mutating"] == mutations, "a preview changes nothing live"
     assert "+ backstop:vapi:Assistant: (create)" in drift.stdout
-    assert drift.stdout.count("~ backstop:vapi:") == 3, "the tool, the edited assistant and the squad"
+    updates = sorted(re.findall(r"~ backstop:vapi:(\w+): \(update\)", drift.stdout))
+    assert updates == ["Assistant", "Squad", "Tool"], "the tool, the edited assistant and the squad"
     for name in ("vapi-tool-membership-status", "vapi-assistant-membership-help", "vapi-squad-voice-agent"):
         assert name in drift.stdout
     assert "https://example.com/hijacked" in drift.stdout
@@ -287,7 +289,7 @@ def test_a_deleted_tool_is_recreated_and_its_assistants_follow_the_new_id(
     assert differences(load_document(document), live) == []
 
 
-@pytest.mark.parametrize("kill_at", [2, 4])
+@pytest.mark.parametrize("kill_at", [1, 3])
 def test_a_killed_update_converges_on_rerun_without_duplicates(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path, kill_at: int
 ) -> None:
@@ -308,6 +310,10 @@ def test_a_killed_update_converges_on_rerun_without_duplicates(
         while sandbox.requests()["mutating"] < kill_at:
             assert time.monotonic() < deadline and update.poll() is None, "the update ended before the kill"
             time.sleep(0.02)
+        # Then the next create is under way (each answer takes 300 ms), its start already checkpointed:
+        # the kill lands mid-request, not mid-write of the state file (which the file backend can't survive).
+        time.sleep(0.15)
+        assert update.poll() is None, "the update ended before the kill"
         os.killpg(update.pid, signal.SIGKILL)
         update.wait(timeout=30)
     finally:
