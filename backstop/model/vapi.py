@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from backstop.model.common import HttpUrl, Key, Strict
 
@@ -52,7 +52,7 @@ class VapiScope(Strict):
 
     @field_validator("excluded_prefixes")
     @classmethod
-    def _narrower(cls, excluded: list[str], info: Any) -> list[str]:
+    def _narrower(cls, excluded: list[str], info: ValidationInfo) -> list[str]:
         prefix = info.data.get("prefix", "")
         for other in excluded:
             if not other.startswith(prefix) or other == prefix:

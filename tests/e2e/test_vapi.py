@@ -407,3 +407,19 @@ def _name(obj: dict[str, Any]) -> str | None:
 
 def _named(requests: list[tuple[str, str]], ids: set[str]) -> list[tuple[str, str]]:
     return [(method, path) for method, path in requests if path.rsplit("/", 1)[-1] in ids]
+
+
+def test_a_bad_vapi_section_stops_preview_before_any_api_call(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    def dangling(data: Any) -> None:
+        data["vapi"]["assistants"][1]["tools"] = ["membership-status", "transfer-call"]
+
+    document = vapi_document(tmp_path, "staging", dangling)
+    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(document)
+    engine.init_stack("staging")
+    failed = engine.pulumi("preview", "--stack", "staging", ok=(1,))
+    assert f"{document}:" in failed.output and "vapi.assistants[1].tools[1]: names tool 'transfer-call'" in (
+        failed.output
+    )
+    assert sandbox.requests()["total"] == 0
