@@ -13,6 +13,7 @@ from backstop.model import DesiredStateError, load_document
 from backstop.model.stacks import check_ownership
 from components.stripe_billing import StripeBilling
 from components.values import WEBHOOK_SECRETS_OUTPUT, resolve
+from components.vapi_agent import VapiAgent
 from components.vercel_env import VercelEnv
 
 stack = pulumi.get_stack()
@@ -57,3 +58,9 @@ if desired.vercel is not None and desired.vercel.projects:
         desired.scope.vercel.team,
         resolve(desired.vercel, config, webhook_secrets),
     )
+
+if desired.vapi is not None and desired.scope.vapi is not None:
+    agent = VapiAgent("vapi", desired.scope.vapi, desired.vapi)
+    pulumi.export("vapi_tools", {key: tool.id for key, tool in agent.tools.items()})
+    pulumi.export("vapi_assistants", {key: a.id for key, a in agent.assistants.items()})
+    pulumi.export("vapi_squads", {key: squad.id for key, squad in agent.squads.items()})

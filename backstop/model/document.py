@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import model_validator
 
 from backstop.model.common import Strict
 from backstop.model.stripe import StripeScope, StripeSection
+from backstop.model.vapi import VapiScope, VapiSection, document_scope
 from backstop.model.vercel import VercelScope, VercelSection
 
 
@@ -16,6 +17,7 @@ class Scope(Strict):
 
     stripe: StripeScope | None = None
     vercel: VercelScope | None = None
+    vapi: VapiScope | None = None
 
 
 class DesiredState(Strict):
@@ -24,6 +26,13 @@ class DesiredState(Strict):
     scope: Scope
     stripe: StripeSection | None = None
     vercel: VercelSection | None = None
+    vapi: VapiSection | None = None
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _vapi_names_in_scope(cls, data: Any, handler: Any) -> Any:
+        with document_scope(data):
+            return handler(data)
 
     @model_validator(mode="after")
     def _inside_scope(self) -> DesiredState:
@@ -34,6 +43,8 @@ class DesiredState(Strict):
                 for endpoint in self.stripe.webhook_endpoints:
                     if not endpoint.url.startswith("https://"):
                         raise ValueError(f"webhook endpoint {endpoint.key!r}: live-mode URLs must use https")
+        if self.vapi and self.vapi.declares_objects() and self.scope.vapi is None:
+            raise ValueError("declares Vapi objects but scope.vapi is missing (the org and name prefix)")
         return self
 
     @model_validator(mode="after")

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from backstop.clients.stripe_client import StripeApi
+from backstop.clients.vapi_client import VapiApi
 from backstop.provider.config import ProviderConfig
 
 Json = dict[str, Any]
@@ -55,6 +56,7 @@ class ProviderContext:
         self.listings = ListingCache(config.batched_reads)
         self._locks: dict[str, asyncio.Lock] = {}
         self._stripe: StripeApi | None = None
+        self._vapi: VapiApi | None = None
 
     def lock(self, name: str) -> asyncio.Lock:
         """One lock per name, for changes that must not interleave (a product's default price)."""
@@ -70,3 +72,14 @@ class ProviderContext:
                 )
             self._stripe = StripeApi(self.config.stripe_api_key, self.config.stripe_base_url)
         return self._stripe
+
+    @property
+    def vapi(self) -> VapiApi:
+        if self._vapi is None:
+            if not self.config.vapi_api_key:
+                raise ProviderError(
+                    "no Vapi API key: set it with `pulumi config set --secret backstop:vapiApiKey …` "
+                    "(or BACKSTOP_VAPI_API_KEY)"
+                )
+            self._vapi = VapiApi(self.config.vapi_api_key, self.config.vapi_base_url)
+        return self._vapi

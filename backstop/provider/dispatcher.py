@@ -29,8 +29,12 @@ from backstop.provider.schema import package_schema
 from backstop.provider.stripe_price import PriceHandler
 from backstop.provider.stripe_product import ProductHandler
 from backstop.provider.stripe_webhook_endpoint import WebhookEndpointHandler
+from backstop.provider.vapi_assistant import AssistantHandler
+from backstop.provider.vapi_squad import SquadHandler
+from backstop.provider.vapi_tool import ToolHandler
 
 HANDLERS: list[type[ResourceHandler]] = [WebhookEndpointHandler, ProductHandler, PriceHandler]
+HANDLERS += [ToolHandler, AssistantHandler, SquadHandler]
 
 
 class BackstopProvider(Provider):

@@ -184,8 +184,9 @@ def test_a_bad_document_stops_preview_before_any_api_call(
     engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(document)
     engine.init_stack(STACK)
     failed = engine.pulumi("preview", "--stack", STACK, ok=(1,))
+    line = text.splitlines().index("      enabled_events:") + 1  # the first endpoint's
     assert (
-        f"{document}:14: stripe.webhook_endpoints[0].enabled_events: unknown Stripe event type(s): "
+        f"{document}:{line}: stripe.webhook_endpoints[0].enabled_events: unknown Stripe event type(s): "
         in failed.output
     )
     failed = engine.pulumi("up", "--yes", "--stack", STACK, ok=(1,))
