@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -158,3 +159,47 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _file_backend() -> Path | None:
+    backend = os.environ.get("PULUMI_BACKEND_URL", "")
+    if not backend.startswith("file://"):
+        return None
+    return Path(backend.removeprefix("file://").split("?", 1)[0])
+
+
+def repair_checkpoint(stack: str) -> str | None:
+    """Put back the last whole checkpoint of a `file://` backend when a killed run left it unreadable.
+
+    The engine keeps the previous checkpoint (`<stack>.json.bak`) and older ones under `.pulumi/backups`.
+    The steps since are re-done by the next update, whose creates adopt by natural key. Returns what was
+    put back, or None when the checkpoint was readable (or the backend isn't a folder).
+    """
+    root = _file_backend()
+    if root is None:
+        return None
+    try:
+        pulumi_cli("stack", "export", "--stack", stack)
+        return None
+    except auto.errors.CommandError as exc:
+        if "failed to load checkpoint" not in str(exc):
+            raise
+    current = root / ".pulumi" / "stacks" / "platform-config" / f"{stack}.json"
+    older = sorted(
+        (root / ".pulumi" / "backups" / "platform-config" / stack).glob(f"{stack}.*.json"),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for candidate in [current.with_name(f"{stack}.json.bak"), *older]:
+        try:
+            json.loads(candidate.read_text())
+        except (OSError, ValueError):
+            continue
+        shutil.copyfile(candidate, current)
+        attrs = candidate.with_name(candidate.name + ".attrs")
+        if attrs.exists():
+            shutil.copyfile(attrs, current.with_name(current.name + ".attrs"))
+        else:
+            current.with_name(current.name + ".attrs").unlink(missing_ok=True)
+        return f"checkpoint {current.name} was unreadable (a killed run); put back {candidate.name}"
+    return None

@@ -47,6 +47,7 @@ from backstop.workspace import (
     export_encrypted,
     import_state,
     last_update_end,
+    repair_checkpoint,
     select,
     stack_secret,
     workspace_env,
@@ -139,6 +140,8 @@ def restore(request: Request) -> tuple[Report | None, list[str]]:
         return None, [f"{c.op} {c.name}" for c in planned_changes]
 
     cleared = clear_stale_lock(stack_name)
+    repaired = repair_checkpoint(stack_name)
+    cleared += [repaired] if repaired else []
     stack, imported = _stack_with_state(stack_name, chosen, own=mapping is None)
     safety = None
     if not imported:

@@ -16,7 +16,7 @@ from backstop.adopt.runner import up_adopting
 from backstop.commands.common import emit, failures, out
 from backstop.model import load_document
 from backstop.model.stacks import check_ownership
-from backstop.workspace import clear_stale_lock, document_path, select
+from backstop.workspace import clear_stale_lock, document_path, repair_checkpoint, select
 
 
 def command(
@@ -29,6 +29,8 @@ def command(
         document = load_document(path)
         check_ownership(document, path)
         cleared = clear_stale_lock(stack)
+        repaired = repair_checkpoint(stack)
+        cleared += [repaired] if repaired else []
         with out.status(f"updating {stack}…"):
             result, adopted = up_adopting(select(stack), document)
         changes = {

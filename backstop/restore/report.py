@@ -65,7 +65,7 @@ class Report(BaseModel):
             ("Approved by", self.approved_by or "not required"),
             ("Safety backup (undo)", self.safety_backup or "none (no prior state)"),
             ("Stack state imported from the backup", "yes" if self.state_imported else "no"),
-            ("Stale lock of a killed run cleared", ", ".join(self.stale_lock_cleared) or "none"),
+            ("Stale lock or broken checkpoint of a killed run", ", ".join(self.stale_lock_cleared) or "none"),
             ("Duration (RTO)", f"{self.duration_seconds:.1f} s"),
             ("Data-loss window", _span(self.data_loss_window_seconds)),
             ("Changes applied", json.dumps(self.changes)),
