@@ -32,6 +32,8 @@ class WriteOnlySettingsHandler(UnsetNotManaged):
         return spec.instance_id, await self._apply(spec)
 
     async def read(self, resource_id: str, state: Json) -> Json | None:
+        if resource_id != await self.live_instance_id():
+            return None  # another instance's settings: not reachable with this key
         outputs: Json = {name: state.get(name) for name in self.settings()}
         return {**outputs, "instance_id": await self.live_instance_id(), "reapply": state.get("reapply")}
 
@@ -60,7 +62,8 @@ class InstanceSettingsHandler(WriteOnlySettingsHandler):
 
     async def read(self, resource_id: str, state: Json) -> Json | None:
         outputs = await super().read(resource_id, state)
-        assert outputs is not None
+        if outputs is None:
+            return None
         # The one field Clerk shows: drift in it is real drift.
         live = (await self.ctx.clerk_instance()).get("allowed_origins")
         return {**outputs, "allowed_origins": sorted(live) if live else None}

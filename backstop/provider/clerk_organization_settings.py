@@ -43,6 +43,8 @@ class OrganizationSettingsHandler(UnsetNotManaged):
         return spec.instance_id, await self._converge(spec)
 
     async def read(self, resource_id: str, state: Json) -> Json | None:
+        if resource_id != await self.live_instance_id():
+            return None  # another instance's settings: not reachable with this key
         return await self._outputs(await self.ctx.clerk.organization_settings())
 
     async def update(self, resource_id: str, state: Json, spec: OrganizationSettingsSpec) -> Json:

@@ -151,3 +151,15 @@ def test_an_unknown_role_is_refused_before_writing(sandbox: SandboxProcess) -> N
 
     assert "creator_role: the instance has no organization role org:boss" in run(scenario)
     assert writes(sandbox) == []
+
+
+def test_settings_of_another_instance_read_as_gone(sandbox: SandboxProcess) -> None:
+    provider = configured(sandbox)
+
+    async def scenario() -> list[str]:
+        return [
+            (await Engine(provider, token).read("ins_derrimut_prod", {"instanceId": "ins_derrimut_prod"}))[0]
+            for token in (SETTINGS, RESTRICTIONS, ORGANIZATION)
+        ]
+
+    assert run(scenario) == ["", "", ""], "an import by the wrong instance id finds nothing"
