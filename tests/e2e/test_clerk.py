@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ class Stack:
     """One stack of the project on a copy of its document and of its stack config."""
 
     def __init__(self, engine: Engine, tmp_path: Path, name: str = "staging", stripe: bool = False) -> None:
-        self.engine, self.name, self.tmp = engine, name, tmp_path
+        self.engine, self.name = engine, name
         self.document = tmp_path / f"{name}.yaml"
         self.config = tmp_path / f"Pulumi.{name}.yaml"
         shutil.copyfile(ROOT / f"Pulumi.{name}.yaml", self.config)
@@ -47,7 +48,7 @@ class Stack:
         engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(self.document)
         engine.init_stack(name)
 
-    def write(self, edit: Any, stripe: bool = False) -> None:
+    def write(self, edit: Callable[[Any], None], stripe: bool = False) -> None:
         yaml = YAML()
         data = yaml.load((ROOT / "snapshots" / f"{self.name}.yaml").read_text())
         if not stripe:  # Clerk alone keeps the runs short
@@ -238,7 +239,20 @@ def test_the_derrimut_fixture_is_adopted_without_duplicates(
             before["stripe"][f"acct_derrimut_{name}"][collection].keys()
         )
     assert_matches_document(sandbox, stack.document)
+    sandbox.http.delete("/_sandbox/requests")
     stack.clean()
+    routes = sandbox.requests()["by_route"]
+    for listed in (
+        "clerk GET /v1/redirect_urls",
+        "clerk GET /v1/jwt_templates",
+        "clerk GET /v1/allowlist_identifiers",
+    ):
+        assert routes[listed] == 1, f"a refresh lists each collection once: {routes}"
+    assert routes["svix GET /api/v1/app/{app_id}/endpoint"] == 1
+    one_by_one = [
+        r for r in routes if r.startswith(("clerk GET", "svix GET")) and r.endswith(("}", "}/secret"))
+    ]
+    assert one_by_one == ["svix GET /api/v1/app/{app_id}/endpoint/{endpoint_id}/secret"], routes
 
 
 def test_out_of_band_edits_and_deletes_are_detected_and_restored_exactly(
@@ -330,6 +344,8 @@ def test_a_killed_update_converges_on_rerun_without_duplicates(
 ) -> None:
     instance = INSTANCES["staging"]
     stack = Stack(engine, tmp_path)
+    clerk_call(sandbox, "GET", "/instance")  # the sandbox sets a new instance up on first use
+    pristine = clerk_state(sandbox, instance)
     sandbox.http.post("/_sandbox/faults", json={"kind": "latency", "latency_ms": 150}).raise_for_status()
     engine.backend.mkdir(parents=True, exist_ok=True)
     command = [str(VENV_BIN / "pulumi"), "up", "--yes", "--non-interactive", "--stack", "staging"]
@@ -341,15 +357,14 @@ def test_a_killed_update_converges_on_rerun_without_duplicates(
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 120
-    while sandbox.requests()["mutating"] < kill_at:
+    while sandbox.config_writes() < kill_at:
         assert time.monotonic() < deadline and update.poll() is None, "the update ended before the kill"
         time.sleep(0.05)
     os.kill(update.pid, signal.SIGKILL)
     assert update.wait(timeout=30) == -signal.SIGKILL
     time.sleep(2)  # requests the plugin had in flight finish or fail
     sandbox.http.delete("/_sandbox/faults")
-    partial = clerk_state(sandbox, instance)
-    assert partial["redirect_urls"] or partial["allowlist_identifiers"], "the killed run had made objects"
+    assert clerk_state(sandbox, instance) != pristine, "the killed run had changed the instance"
 
     stack.pulumi("cancel", "--yes")  # the dead run's lock
     stack.up("--refresh")
