@@ -11,6 +11,7 @@ import pulumi
 
 from backstop.model import DesiredStateError, load_document
 from backstop.model.stacks import check_ownership
+from components.clerk_auth import ClerkAuth, signing_keys
 from components.stripe_billing import StripeBilling
 from components.values import WEBHOOK_SECRETS_OUTPUT, resolve
 from components.vapi_agent import VapiAgent
@@ -39,6 +40,14 @@ if desired.stack != stack:
 
 webhook_secrets: dict[str, pulumi.Output[Any]] = {}
 """Signing secrets Vercel variables can follow, by output path (`stripe.webhook_endpoints.<key>.secret`)."""
+clerk_keys: dict[str, pulumi.Output[str]] = {}
+if desired.clerk is not None:
+    try:
+        clerk_keys = signing_keys(desired.clerk, config, str(document_path))
+    except ValueError as exc:
+        # Missing secrets stop the program before any resource is declared, as a bad document does.
+        print(exc, file=sys.stderr)
+        sys.exit(2)
 
 if desired.stripe is not None:
     billing = StripeBilling("stripe", desired.stripe)
@@ -46,6 +55,23 @@ if desired.stripe is not None:
     pulumi.export("stripe_prices", {key: price.id for key, price in billing.prices.items()})
     for key, endpoint in billing.webhook_endpoints.items():
         webhook_secrets[f"stripe.webhook_endpoints.{key}.secret"] = endpoint.known_secret()
+
+if desired.clerk is not None and desired.scope.clerk is not None:
+    # `reapply`: a new value re-applies Clerk's write-only settings (`backstop restore` sets it).
+    clerk = ClerkAuth("clerk", desired.clerk, desired.scope.clerk.instance, config.get("reapply"), clerk_keys)
+    pulumi.export("clerk_webhook_endpoints", {key: ep.id for key, ep in clerk.webhook_endpoints.items()})
+    pulumi.export(
+        "clerk_webhook_secrets",
+        pulumi.Output.secret({key: ep.secret for key, ep in clerk.webhook_endpoints.items()}),
+    )
+    for key, svix_endpoint in clerk.webhook_endpoints.items():
+        webhook_secrets[f"clerk.webhook_endpoints.{key}.secret"] = svix_endpoint.secret
+
+if desired.vapi is not None and desired.scope.vapi is not None:
+    agent = VapiAgent("vapi", desired.scope.vapi, desired.vapi)
+    pulumi.export("vapi_tools", {key: tool.id for key, tool in agent.tools.items()})
+    pulumi.export("vapi_assistants", {key: a.id for key, a in agent.assistants.items()})
+    pulumi.export("vapi_squads", {key: squad.id for key, squad in agent.squads.items()})
 
 # Other stacks read these through a StackReference (a preview target fed by the staging stack's endpoints).
 pulumi.export(WEBHOOK_SECRETS_OUTPUT, pulumi.Output.secret(webhook_secrets))
@@ -58,9 +84,3 @@ if desired.vercel is not None and desired.vercel.projects:
         desired.scope.vercel.team,
         resolve(desired.vercel, config, webhook_secrets),
     )
-
-if desired.vapi is not None and desired.scope.vapi is not None:
-    agent = VapiAgent("vapi", desired.scope.vapi, desired.vapi)
-    pulumi.export("vapi_tools", {key: tool.id for key, tool in agent.tools.items()})
-    pulumi.export("vapi_assistants", {key: a.id for key, a in agent.assistants.items()})
-    pulumi.export("vapi_squads", {key: squad.id for key, squad in agent.squads.items()})

@@ -24,6 +24,8 @@ VENV_BIN = ROOT / ".venv" / "bin"
 PASSPHRASE = "backstop-sandbox-demo"
 STRIPE_STAGING_KEY = "sk_test_sandbox_derrimut_staging"
 STRIPE_PROD_KEY = "sk_live_sandbox_derrimut_prod"
+SESSION_ROUTES = ("clerk POST /v1/webhooks/svix_url", "svix POST /api/v1/auth/one-time-token")
+"""Mutating requests that change no configuration: Clerk's App Portal link and its one-time-token exchange."""
 
 
 class SandboxProcess:
@@ -54,6 +56,12 @@ class SandboxProcess:
     def requests(self) -> dict[str, Any]:
         data: dict[str, Any] = self.http.get("/_sandbox/requests").json()
         return data
+
+    def config_writes(self) -> int:
+        """Mutating requests so far, App Portal sign-ins aside (they only open a Svix session)."""
+        summary = self.requests()
+        sessions = sum(int(summary["by_route"].get(route, 0)) for route in SESSION_ROUTES)
+        return int(summary["mutating"]) - sessions
 
     def stripe_objects(self, account: str, collection: str) -> dict[str, dict[str, Any]]:
         objects: dict[str, dict[str, Any]] = (

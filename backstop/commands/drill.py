@@ -30,8 +30,13 @@ from backstop.workspace import backups_dir, document_path, export_encrypted, sel
 def sandbox_url(stack_name: str) -> str:
     """The sandbox the stack talks to, or a refusal: drills never run against real services."""
     url = os.environ.get("BACKSTOP_SANDBOX_URL")
-    base = stack_secret(select(stack_name), "backstop:stripeBaseUrl", "BACKSTOP_STRIPE_BASE_URL") or ""
-    if not url or not base.startswith(url):
+    stack = select(stack_name)
+    # Every vendor the plugin writes to: an unset base URL means the real service.
+    bases = [
+        stack_secret(stack, f"backstop:{vendor}BaseUrl", f"BACKSTOP_{vendor.upper()}_BASE_URL") or ""
+        for vendor in ("stripe", "clerk", "svix")
+    ]
+    if not url or not all(base.startswith(url) for base in bases):
         raise Failure(
             INPUT_ERROR, 'drills run only against the sandbox: `eval "$(backstop sandbox env)"` first'
         )

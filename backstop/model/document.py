@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import model_validator
 
+from backstop.model.clerk import ClerkScope, ClerkSection
 from backstop.model.common import Strict
 from backstop.model.stripe import StripeScope, StripeSection
 from backstop.model.vapi import VapiScope, VapiSection, document_scope
@@ -18,6 +19,7 @@ class Scope(Strict):
     stripe: StripeScope | None = None
     vercel: VercelScope | None = None
     vapi: VapiScope | None = None
+    clerk: ClerkScope | None = None
 
 
 class DesiredState(Strict):
@@ -34,6 +36,8 @@ class DesiredState(Strict):
         with document_scope(data):
             return handler(data)
 
+    clerk: ClerkSection | None = None
+
     @model_validator(mode="after")
     def _inside_scope(self) -> DesiredState:
         if self.stripe and self.stripe.webhook_endpoints:
@@ -45,6 +49,19 @@ class DesiredState(Strict):
                         raise ValueError(f"webhook endpoint {endpoint.key!r}: live-mode URLs must use https")
         if self.vapi and self.vapi.declares_objects() and self.scope.vapi is None:
             raise ValueError("declares Vapi objects but scope.vapi is missing (the org and name prefix)")
+        if self.clerk is not None:
+            if self.scope.clerk is None:
+                raise ValueError(
+                    "declares a clerk section but scope.clerk is missing: name the stack's Clerk instance "
+                    "(scope.clerk.instance: ins_…, scope.clerk.environment: development|production)"
+                )
+            settings = self.clerk.instance_settings
+            if (
+                settings is not None
+                and settings.development_origin is not None
+                and self.scope.clerk.environment == "production"
+            ):
+                raise ValueError("clerk.instance_settings.development_origin: development instances only")
         return self
 
     @model_validator(mode="after")

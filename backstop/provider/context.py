@@ -6,7 +6,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from backstop.clients.clerk_client import ClerkApi
 from backstop.clients.stripe_client import StripeApi
+from backstop.clients.svix_client import SvixApi
 from backstop.clients.vapi_client import VapiApi
 from backstop.provider.config import ProviderConfig
 
@@ -57,6 +59,9 @@ class ProviderContext:
         self._locks: dict[str, asyncio.Lock] = {}
         self._stripe: StripeApi | None = None
         self._vapi: VapiApi | None = None
+        self._clerk: ClerkApi | None = None
+        self._clerk_instance: Json | None = None
+        self._svix: SvixApi | None = None
 
     def lock(self, name: str) -> asyncio.Lock:
         """One lock per name, for changes that must not interleave (a product's default price)."""
@@ -83,3 +88,34 @@ class ProviderContext:
                 )
             self._vapi = VapiApi(self.config.vapi_api_key, self.config.vapi_base_url)
         return self._vapi
+
+    @property
+    def clerk(self) -> ClerkApi:
+        if self._clerk is None:
+            if not self.config.clerk_secret_key:
+                raise ProviderError(
+                    "no Clerk secret key: set it with `pulumi config set --secret backstop:clerkSecretKey …` "
+                    "(or BACKSTOP_CLERK_SECRET_KEY)"
+                )
+            self._clerk = ClerkApi(self.config.clerk_secret_key, self.config.clerk_base_url)
+        return self._clerk
+
+    async def clerk_instance(self) -> Json:
+        """The instance the Clerk key belongs to (GET /v1/instance, once per process)."""
+        async with self.lock("clerk:instance"):
+            if self._clerk_instance is None:
+                self._clerk_instance = await self.clerk.instance()
+            return self._clerk_instance
+
+    async def svix(self, *, ensure_app: bool) -> SvixApi | None:
+        """The Clerk instance's Svix application through one App Portal session per process.
+
+        None when the instance has no application and `ensure_app` is false (reads never create one).
+        """
+        async with self.lock("svix:session"):
+            if self._svix is None:
+                link = await self.clerk.svix_url(ensure_app=ensure_app)
+                if link is None:
+                    return None
+                self._svix = await SvixApi.open(link, self.config.svix_base_url)
+            return self._svix

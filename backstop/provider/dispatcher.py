@@ -22,6 +22,12 @@ from pulumi.provider.experimental.provider import (
 )
 
 from backstop.clients.errors import VendorError
+from backstop.provider.clerk_allowlist_identifier import AllowlistIdentifierHandler
+from backstop.provider.clerk_instance_settings import InstanceRestrictionsHandler, InstanceSettingsHandler
+from backstop.provider.clerk_jwt_template import JwtTemplateHandler
+from backstop.provider.clerk_organization_settings import OrganizationSettingsHandler
+from backstop.provider.clerk_redirect_url import RedirectUrlHandler
+from backstop.provider.clerk_webhook_endpoint import WebhookEndpointHandler as ClerkWebhookEndpointHandler
 from backstop.provider.config import ProviderConfig
 from backstop.provider.context import ProviderContext, ProviderError
 from backstop.provider.resource import ResourceHandler
@@ -33,7 +39,18 @@ from backstop.provider.vapi_assistant import AssistantHandler
 from backstop.provider.vapi_squad import SquadHandler
 from backstop.provider.vapi_tool import ToolHandler
 
-HANDLERS: list[type[ResourceHandler]] = [WebhookEndpointHandler, ProductHandler, PriceHandler]
+HANDLERS: list[type[ResourceHandler]] = [
+    WebhookEndpointHandler,
+    ProductHandler,
+    PriceHandler,
+    RedirectUrlHandler,
+    JwtTemplateHandler,
+    AllowlistIdentifierHandler,
+    OrganizationSettingsHandler,
+    InstanceSettingsHandler,
+    InstanceRestrictionsHandler,
+    ClerkWebhookEndpointHandler,
+]
 HANDLERS += [ToolHandler, AssistantHandler, SquadHandler]
 
 

@@ -58,14 +58,14 @@ def test_drift_reports_and_exits_1_then_0_once_restored(engine: Engine, sandbox:
     client.v1.webhook_endpoints.delete(endpoints[0].id)
     client.v1.webhook_endpoints.update(endpoints[1].id, params={"disabled": True})
     client.v1.products.update("no-lock-in", params={"active": False})
-    mutations = sandbox.requests()["mutating"]
+    mutations = sandbox.config_writes()
 
     report = json.loads(engine.backstop("drift", "--stack", STACK, "--json", ok=(1,)).stdout)
     assert report["in_sync"] is False
     found = {(c["name"], c["op"]) for c in report["managed"]}
     assert ("stripe-product-no-lock-in", "update") in found
     assert {op for _, op in found} == {"create", "update"} and len(found) == 3
-    assert sandbox.requests()["mutating"] == mutations, "drift changes nothing live"
+    assert sandbox.config_writes() == mutations, "drift changes nothing live"
     human = engine.backstop("drift", "--stack", STACK, ok=(1,))
     assert "drift in staging: 3 object(s)" in human.stdout
 

@@ -43,3 +43,12 @@ def test_drills_refuse_real_services(engine: Engine, sandbox: SandboxProcess) ->
     unavailable = engine.backstop("drill", "--stack", "staging", "--scenario", "C", ok=(2,))
     assert "needs Vercel env vars" in unavailable.stderr
     assert sandbox.requests()["total"] == 0
+
+
+@pytest.mark.parametrize("vendor", ["CLERK", "SVIX"])
+def test_drills_refuse_when_any_vendor_is_real(engine: Engine, sandbox: SandboxProcess, vendor: str) -> None:
+    engine.init_stack("staging")
+    engine.extra_env.update(BACKSTOP_SANDBOX_URL=sandbox.url, **{f"BACKSTOP_{vendor}_BASE_URL": ""})
+    refused = engine.backstop("drill", "--stack", "staging", "--scenario", "A", ok=(2,))
+    assert "drills run only against the sandbox" in refused.stderr
+    assert sandbox.requests()["total"] == 0

@@ -81,13 +81,13 @@ def test_out_of_band_delete_and_edit_are_reported_then_restored(
         convex["id"], params={"enabled_events": ["invoice.paid"], "disabled": True, "metadata": {"owner": ""}}
     )
 
-    mutations = sandbox.requests()["mutating"]
+    mutations = sandbox.config_writes()
     drift = engine.pulumi("preview", "--refresh", "--expect-no-changes", "--diff", "--stack", STACK, ok=(7,))
     assert "stripe-webhook-app-payments" in drift.stdout
     assert "+ backstop:stripe:WebhookEndpoint: (create)" in drift.stdout
     assert "~ backstop:stripe:WebhookEndpoint: (update)" in drift.stdout
     assert "disabled     : true => false" in drift.stdout
-    assert sandbox.requests()["mutating"] == mutations, "a preview must not change anything live"
+    assert sandbox.config_writes() == mutations, "a preview must not change anything live"
 
     engine.pulumi("up", "--refresh", "--yes", "--stack", STACK)
     engine.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", STACK)

@@ -13,6 +13,7 @@ import pytest
 from tests.support import ROOT, STRIPE_STAGING_KEY, Engine, SandboxProcess
 
 pytestmark = pytest.mark.e2e
+CLERK_STAGING_KEY = "sk_test_sandbox_clerk_derrimut_staging"
 
 
 def repository_files(tracked: bool) -> list[Path]:
@@ -54,12 +55,16 @@ def test_no_canary_leaks_through_any_workflow(
     endpoints = sandbox.stripe_objects("acct_derrimut_staging", "webhook_endpoints").values()
     signing_secrets = [e["secret"] for e in endpoints]
     assert signing_secrets, "the run made webhook endpoints, so their secrets are canaries"
+    svix = sandbox.dump()["svix"]["ins_derrimut_staging"]["endpoints"].values()
+    svix_secrets = [e["secret"] for e in svix]
+    assert svix_secrets, "the run made Clerk's Svix endpoint, so its secret is a canary"
     written = [p for p in engine.home.rglob("*") if p.is_file()] + repository_files(tracked=False)
     everywhere = written + repository_files(tracked=True)
     output = engine.all_output()
     for canary, files in [
         (STRIPE_STAGING_KEY, written),
-        *((secret, everywhere) for secret in signing_secrets),
+        (CLERK_STAGING_KEY, written),
+        *((secret, everywhere) for secret in [*signing_secrets, *svix_secrets]),
     ]:
         assert canary not in output, "a secret reached stdout or stderr"
         leaked = [str(p) for p in files if canary.encode() in p.read_bytes()]

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from backstop.restore.merge import merge
 
-BACKUP = {
+BACKUP: dict[str, Any] = {
     "version": 1,
     "stack": "prod",
     "scope": {"stripe": {"mode": "live"}},
     "stripe": {"webhook_endpoints": [{"key": "app", "url": "https://old.example.com"}]},
     "vercel": {"redeploy_hook": "old-hook", "projects": [{"key": "p", "id": "prj_1", "env": []}]},
 }
-CURRENT = {
+CURRENT: dict[str, Any] = {
     "version": 1,
     "stack": "staging",
     "scope": {"stripe": {"mode": "test"}},
