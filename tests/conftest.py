@@ -35,4 +35,8 @@ def repository_files_stay_untouched() -> Iterator[None]:
 
 @pytest.fixture
 def engine(tmp_path: Path, sandbox: SandboxProcess) -> Engine:
-    return Engine(home=tmp_path, sandbox=sandbox)
+    """The engine on a copy of the project: commands that write stack config (a restore's `reapply`
+    token, captured secrets) leave the repository alone."""
+    runner = Engine(home=tmp_path, sandbox=sandbox)
+    runner.use_project_copy()
+    return runner

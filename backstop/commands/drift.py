@@ -81,7 +81,7 @@ class Report:
 
 
 def asserted_not_observed(document: DesiredState) -> list[str]:
-    asserted = []
+    asserted = document.clerk.write_only() if document.clerk else []
     for _, var in document.vercel.variables() if document.vercel else []:
         if var.sensitive:
             asserted.append(f"vercel {var.name} ({', '.join(var.targets)}): sensitive value")

@@ -91,6 +91,9 @@ def _dump(document: Any) -> str:
     return buffer.getvalue()
 
 
+REAPPLY = "platform-config:reapply"
+
+
 @dataclass(frozen=True)
 class Request:
     stack: str
@@ -148,6 +151,11 @@ def restore(request: Request) -> tuple[Report | None, list[str]]:
         label = f"Pre-restore backup - {chosen.id} - {started:%Y-%m-%d}"
         safety = take_backup(stack_name, label, "critical", approved_by=approved_by).id
     target.write_text(text)
+    reapplied = document.clerk.write_only() if document.clerk else []
+    if reapplied:
+        # A new token in the stack config: the next `up` writes every write-only setting again, and
+        # later previews see the same token, so they stay clean until the next restore.
+        stack.set_config(REAPPLY, auto.ConfigValue(value=f"restore-{started:%Y%m%dT%H%M%S%fZ}"))
     rewrite = out_of_band_writes(stack, document)
     secrets_before = secrets.webhook_secrets(stack.outputs())
     rotated = (
@@ -193,7 +201,7 @@ def restore(request: Request) -> tuple[Report | None, list[str]]:
         stale_lock_cleared=cleared,
         newer_objects_kept=merged.newer,
         adopted=adopted.keys,
-        rewritten=[f"{o.name} ({', '.join(o.targets)})" for o in rewrite],
+        rewritten=[f"{o.name} ({', '.join(o.targets)})" for o in rewrite] + reapplied,
         rotated=[u.rsplit("::", 1)[-1] for u in replace if u in rotated],
         redeployed=redeployed,
         update_next=[name for name in followers if name not in chained],

@@ -227,6 +227,16 @@ class ClerkSection(Strict):
         no_repeats("url", [e.url for e in endpoints])
         return endpoints
 
+    def write_only(self) -> list[str]:
+        """The settings Backstop asserts but Clerk can't show (re-applied by a restore)."""
+        found = []
+        for name in ("instance_settings", "instance_restrictions"):
+            settings = getattr(self, name)
+            if settings is not None:
+                found.append(f"clerk {name}: {', '.join(sorted(settings.model_dump(exclude_none=True)))}")
+        found += [f"clerk jwt template {t.name}: signing key" for t in self.jwt_templates if t.signing_key]
+        return found
+
     def secret_refs(self) -> list[tuple[str, str, str]]:
         """(path in the document, owner's key, config key) for every secret the section names."""
         return [

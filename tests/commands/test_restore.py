@@ -180,3 +180,36 @@ def test_restore_into_a_stack_whose_state_was_lost_adopts(
     assert set(sandbox.stripe_objects("acct_derrimut_staging", "webhook_endpoints")) == before, (
         "adopted, not duplicated"
     )
+
+
+def test_restore_reapplies_write_only_clerk_settings_changed_behind_its_back(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    from tests.e2e.test_clerk import INSTANCES, clerk_call, clerk_state
+
+    sandbox.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
+    doc = write_doc(tmp_path / "staging.yaml", edit=lambda d: d.update(clerk=CLERK_SECTION(d)))
+    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(doc)
+    engine.init_stack(STACK)
+    engine.pulumi("up", "--yes", "--stack", STACK)
+    taken = backup(engine)
+    baseline = clerk_state(sandbox, INSTANCES["staging"])
+    clerk_call(sandbox, "PATCH", "/instance/restrictions", {"block_disposable_email_domains": False})
+    assert clerk_state(sandbox, INSTANCES["staging"]) != baseline
+    engine.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", STACK)  # invisible to a refresh
+
+    drift = json.loads(engine.backstop("drift", "--stack", STACK, "--json").stdout)
+    assert any(line.startswith("clerk instance_restrictions") for line in drift["asserted_not_observed"])
+    report = json.loads(engine.backstop("restore", "--stack", STACK, "--backup", taken, "--json").stdout)[
+        "report"
+    ]
+    assert report["verified"] is True
+    assert any(line.startswith("clerk instance_restrictions") for line in report["rewritten"])
+    assert clerk_state(sandbox, INSTANCES["staging"]) == baseline
+    assert (engine.project / "Pulumi.staging.yaml").read_text().count("platform-config:reapply") == 1
+    engine.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", STACK)
+
+
+def CLERK_SECTION(data: Any) -> Any:
+    """The staging document's own Clerk section (write_doc drops it to keep the other tests short)."""
+    return YAML().load((ROOT / "snapshots" / "staging.yaml").read_text())["clerk"]

@@ -122,7 +122,6 @@ def test_all_variables_deleted_then_restored_with_rotated_secrets_chained_across
 def test_a_sensitive_value_written_out_of_band_is_reported_and_put_back(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
-    engine.use_project_copy()  # the deploy hook URL goes into the stack's config
     prod_backup = adopted(engine, sandbox, tmp_path)
     hook = sandbox.dump()["vercel"][TEAM]["projects"][PROJECT]["link"]["deployHooks"][0]
     url = f"{sandbox.url}/vercel/v1/integrations/deploy/{PROJECT}/{hook['id']}"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.reliability.disaster import ACCOUNT, assert_exact_without_duplicates, backed_up_then_lost
-from tests.support import ROOT, VENV_BIN, Engine, SandboxProcess
+from tests.support import VENV_BIN, Engine, SandboxProcess
 
 pytestmark = pytest.mark.e2e
 
@@ -35,7 +35,7 @@ def test_a_killed_restore_converges_on_rerun(
     env = {"BACKSTOP_BACKUPS_DIR": str(engine.home / "backups"), **engine.env()}
     restore = subprocess.Popen(
         [str(VENV_BIN / "backstop"), "restore", "--stack", "staging", "--backup", backup_id],
-        cwd=ROOT,
+        cwd=engine.project,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
