@@ -1,0 +1,138 @@
+"""Twenty restores that include Vercel variables, each with its `pulumi` process killed at the k-th mutating
+request, k spread over the whole restore: every re-run of `backstop restore` clears the dead run's lock,
+ends exactly at the desired state, with no duplicate and nothing deleted that wasn't asked for."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from tests.e2e.vercel_support import PROJECT, TEAM, variables
+from tests.reliability.test_kill import pulumi_update_pids
+from tests.support import ROOT, VENV_BIN, Engine, SandboxProcess
+
+pytestmark = pytest.mark.e2e
+TRIALS = 20
+ACCOUNT = "acct_derrimut_prod"
+KEPT_VARIABLES = (
+    "convex-url-production",
+    "convex-deploy-key-production",
+    "clerk-secret-key-development",
+    "stripe-webhook-secret-production",
+    "vapi-public-key",
+    "gemini-api-key",
+)
+
+
+def small_prod_document(folder: Path) -> Path:
+    """prod's Stripe endpoints and six of its variables, one following an endpoint's secret."""
+    yaml = YAML()
+    data = yaml.load((ROOT / "snapshots" / "prod.yaml").read_text())
+    for section in ("clerk", "vapi"):
+        data.pop(section, None)
+        data["scope"].pop(section, None)
+    data["stripe"].pop("products")
+    project = data["vercel"]["projects"][0]
+    project["env"] = [v for v in project["env"] if v["key"] in KEPT_VARIABLES]
+    path = folder / "prod.yaml"
+    with path.open("w") as fh:
+        yaml.dump(data, fh)
+    return path
+
+
+def lose_everything(sandbox: SandboxProcess) -> dict[str, Any]:
+    """The prod account's endpoints and the project's variables deleted; returns the state before."""
+    state = sandbox.dump()
+    before = json.loads(json.dumps(state))
+    state["stripe"][ACCOUNT]["webhook_endpoints"] = {}
+    state["vercel"][TEAM]["projects"][PROJECT]["env"] = []
+    sandbox.load(state)
+    return before
+
+
+def untouched(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """What changed outside the restored objects (other accounts and vendors): must be nothing."""
+    changed = []
+    for vendor, accounts in before.items():
+        for account, content in accounts.items():
+            if (vendor, account) in (("stripe", ACCOUNT), ("vercel", TEAM)):
+                continue
+            if after.get(vendor, {}).get(account) != content:
+                changed.append(f"{vendor}/{account}")
+    return changed
+
+
+def exact(sandbox: SandboxProcess, engine: Engine) -> list[str]:
+    problems = []
+    endpoints = list(sandbox.stripe_objects(ACCOUNT, "webhook_endpoints").values())
+    urls = sorted(e["url"] for e in endpoints)
+    if len(urls) != 2 or len(set(urls)) != 2:
+        problems.append(f"endpoints: {urls}")
+    slots = [(e["key"], tuple(sorted(e["target"]))) for e in variables(sandbox)]
+    if len(slots) != len(KEPT_VARIABLES) or len(set(slots)) != len(slots):
+        problems.append(f"variables: {sorted(slots)}")
+    app = [e for e in endpoints if e["url"].endswith("/api/webhooks/stripe")]
+    follower = [e for e in variables(sandbox) if e["key"] == "STRIPE_WEBHOOK_SECRET"]
+    if len(app) != 1 or len(follower) != 1 or follower[0]["value"] != app[0]["secret"]:
+        problems.append("STRIPE_WEBHOOK_SECRET does not hold the live endpoint's secret")
+    engine.export("prod")  # the stack state stays readable
+    return problems
+
+
+def test_twenty_killed_restores_with_vercel_variables_converge(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    sandbox.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    small_prod_document(folder)
+    engine.extra_env.update(BACKSTOP_SNAPSHOTS_DIR=str(folder))
+    lose_everything(sandbox)  # start from empty: the endpoints' secrets are then known
+    engine.init_stack("prod")
+    engine.backstop("up", "--stack", "prod")
+    backup_id = json.loads(
+        engine.backstop("backup", "--stack", "prod", "--label", "trials", "--json").stdout
+    )["backup"]["id"]
+    assert exact(sandbox, engine) == []
+
+    env = {"BACKSTOP_BACKUPS_DIR": str(engine.home / "backups"), **engine.env()}
+    command = [str(VENV_BIN / "backstop"), "restore", "--stack", "prod", "--backup", backup_id]
+    command += ["--approved-by", "Eli Lead", "--json"]
+    mutations = 2 + len(KEPT_VARIABLES)  # what a restore from nothing writes
+    outcomes = []
+    for trial in range(TRIALS):
+        kill_at = 1 + trial * mutations // TRIALS
+        before = lose_everything(sandbox)
+        sandbox.http.post("/_sandbox/faults", json={"kind": "latency", "latency_ms": 200}).raise_for_status()
+        sandbox.http.delete("/_sandbox/requests")
+        running = subprocess.Popen(
+            command, cwd=engine.project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 180
+        killed: list[int] = []
+        while not killed and running.poll() is None and time.monotonic() < deadline:
+            if sandbox.requests()["mutating"] >= kill_at:
+                killed = pulumi_update_pids()
+                for pid in killed:
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.02)
+        running.wait(timeout=120)
+        sandbox.http.delete("/_sandbox/faults")
+        again = engine.backstop(*command[1:], ok=(0, 1))
+        report = json.loads(again.stdout)["report"]
+        problems = exact(sandbox, engine) + untouched(before, sandbox.dump())
+        outcomes.append(
+            (trial, kill_at, bool(killed), report["verified"], report["stale_lock_cleared"], problems)
+        )
+        assert report["verified"] is True and problems == [], outcomes[-1]
+    assert sum(1 for o in outcomes if o[2]) >= TRIALS * 3 // 4, (
+        f"most trials killed a live update: {outcomes}"
+    )
