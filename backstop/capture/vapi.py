@@ -53,6 +53,7 @@ async def capture(api: VapiApi, scope: VapiScope, current: Json) -> Captured:
             )
 
     tool_keys: dict[str, str] = {}
+    tools_by_id = {t["id"]: t for t in listed["tool"]}
     keys = Keys(
         [{"name": (t.get("function") or {}).get("name"), **t} for t in _items(current, "tools")], "name"
     )
@@ -80,8 +81,12 @@ async def capture(api: VapiApi, scope: VapiScope, current: Json) -> Captured:
         tool_ids = list((assistant.get("model") or {}).get("toolIds") or [])
         unknown = [t for t in tool_ids if t not in tool_keys]
         if unknown or not assistant.get("voice") or not assistant.get("model"):
+            named = [str((tools_by_id.get(t, {}).get("function") or {}).get("name") or t) for t in unknown]
             why = (
-                f"it uses tools outside this stack ({', '.join(unknown)})" if unknown else "no model or voice"
+                f"it uses tools outside this stack's scope ({', '.join(named)}); give it the stack's own "
+                "tool and capture again"
+                if unknown
+                else "it has no model or voice"
             )
             result.not_captured.append(f"vapi assistant {name}: {why}")
             continue

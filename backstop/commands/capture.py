@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from pulumi import automation as auto
+from pydantic import ValidationError
 from ruamel.yaml import YAML
 
 from backstop.adopt.runner import TOKEN_CONFIG, TOKEN_ENV, up_adopting
