@@ -1,4 +1,5 @@
-"""The retired Vapi workflow, archived read-only: its JSON as the API still serves it, plus the function
+"""The stack's Vapi objects as the desired-state document's `vapi` section (`capture`), and the retired Vapi
+workflow, archived read-only: its JSON as the API still serves it, plus the function
 name of every tool its nodes name (tool ids change when a tool is recreated; names don't).
 
 Vapi retired Workflows on 2026-08-18: Backstop never applies one. The archive is what the runbook's "import
@@ -21,14 +22,181 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from backstop.capture.clerk import Keys
+from backstop.capture.vercel import Captured
 from backstop.clients.errors import VendorError
 from backstop.clients.vapi_client import VapiApi
+from backstop.model.vapi import VapiScope
 
 Json = dict[str, Any]
 NOTE = (
     "Vapi retired Workflows on 2026-08-18. Archived read-only by `python -m backstop.capture.vapi`; "
     "Backstop never applies it. The voice agent it ran is declared as assistants and a squad."
 )
+
+
+class OutsideOrg(Exception):
+    """The API key reaches another org than the stack's scope.vapi.org_id."""
+
+
+async def capture(api: VapiApi, scope: VapiScope, current: Json) -> Captured:
+    """The tools, assistants and squads inside `scope`, in the fields Backstop manages, referencing each
+    other by key. `current` is the stack's current `vapi` section: its keys are kept by natural key."""
+    result = Captured({"tools": [], "assistants": [], "squads": []})
+    listed = {kind: await api.list_all(kind) for kind in ("tool", "assistant", "squad")}
+    for objects in listed.values():
+        other = next((o for o in objects if o.get("orgId") != scope.org_id), None)
+        if other is not None:
+            raise OutsideOrg(
+                f"the Vapi API key reaches org {other.get('orgId')}, but scope.vapi.org_id is "
+                f"{scope.org_id}: nothing of Vapi was captured (check backstop:vapiApiKey)"
+            )
+
+    tool_keys: dict[str, str] = {}
+    tools_by_id = {t["id"]: t for t in listed["tool"]}
+    keys = Keys(
+        [{"name": (t.get("function") or {}).get("name"), **t} for t in _items(current, "tools")], "name"
+    )
+    for tool in _oldest_first(listed["tool"]):
+        name = (tool.get("function") or {}).get("name")
+        if not isinstance(name, str) or not scope.owns(name):
+            continue
+        server = tool.get("server") or {}
+        if tool.get("type") != "function" or not server.get("url"):
+            result.not_captured.append(
+                f"vapi tool {name}: only function tools with a server URL are declared"
+            )
+            continue
+        entry = _tool(tool, keys(name, name[len(scope.prefix) :] or name))
+        tool_keys[tool["id"]] = entry["key"]
+        result.section["tools"].append(entry)
+
+    assistant_keys: dict[str, str] = {}
+    names: dict[str, str] = {}
+    keys = Keys(_items(current, "assistants"), "name")
+    for assistant in _oldest_first(listed["assistant"]):
+        name = assistant.get("name")
+        if not isinstance(name, str) or not scope.owns(name):
+            continue
+        tool_ids = list((assistant.get("model") or {}).get("toolIds") or [])
+        unknown = [t for t in tool_ids if t not in tool_keys]
+        if unknown or not assistant.get("voice") or not assistant.get("model"):
+            named = [str((tools_by_id.get(t, {}).get("function") or {}).get("name") or t) for t in unknown]
+            why = (
+                f"it uses tools outside this stack's scope ({', '.join(named)}); give it the stack's own "
+                "tool and capture again"
+                if unknown
+                else "it has no model or voice"
+            )
+            result.not_captured.append(f"vapi assistant {name}: {why}")
+            continue
+        entry = _assistant(assistant, keys(name, name[len(scope.prefix) :] or name))
+        entry["tools"] = [tool_keys[t] for t in tool_ids]
+        if not entry["tools"]:
+            del entry["tools"]
+        assistant_keys[assistant["id"]] = entry["key"]
+        names[name] = entry["key"]
+        result.section["assistants"].append(entry)
+
+    keys = Keys(_items(current, "squads"), "name")
+    for squad in _oldest_first(listed["squad"]):
+        name = squad.get("name")
+        if not isinstance(name, str) or not scope.owns(name):
+            continue
+        members, problem = _members(squad, assistant_keys, names)
+        if problem:
+            result.not_captured.append(f"vapi squad {name}: {problem}")
+            continue
+        entry = {"key": keys(name, name[len(scope.prefix) :] or name), "name": name, "members": members}
+        variables = (squad.get("membersOverrides") or {}).get("variableValues")
+        if variables:
+            entry["variable_values"] = dict(variables)
+        result.section["squads"].append(entry)
+    return result
+
+
+def _items(section: Json, name: str) -> list[Json]:
+    items = section.get(name)
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+def _oldest_first(objects: list[Json]) -> list[Json]:
+    return sorted(objects, key=lambda o: str(o.get("createdAt")))
+
+
+def _set(entry: Json, name: str, value: Any) -> None:
+    if value not in (None, "", [], {}):
+        entry[name] = value
+
+
+def _tool(tool: Json, key: str) -> Json:
+    function = tool.get("function") or {}
+    server = tool.get("server") or {}
+    definition: Json = {"name": function["name"]}
+    for name in ("description", "parameters", "strict"):
+        if function.get(name) is not None:
+            definition[name] = function[name]
+    entry: Json = {"key": key, "function": definition, "server": {"url": server["url"]}}
+    _set(entry["server"], "timeout_seconds", server.get("timeoutSeconds"))
+    _set(entry["server"], "credential_id", server.get("credentialId"))
+    if tool.get("async"):
+        entry["asynchronous"] = True
+    _set(entry, "messages", list(tool.get("messages") or []))
+    return entry
+
+
+ASSISTANT_FIELDS = {
+    "firstMessage": "first_message",
+    "firstMessageMode": "first_message_mode",
+    "voice": "voice",
+    "transcriber": "transcriber",
+    "maxDurationSeconds": "max_duration_seconds",
+    "endCallPhrases": "end_call_phrases",
+    "endCallMessage": "end_call_message",
+    "voicemailMessage": "voicemail_message",
+    "metadata": "metadata",
+}
+
+
+def _assistant(assistant: Json, key: str) -> Json:
+    live = assistant["model"]
+    model: Json = {"provider": live.get("provider"), "model": live.get("model")}
+    _set(model, "temperature", live.get("temperature"))
+    _set(model, "max_tokens", live.get("maxTokens"))
+    _set(
+        model,
+        "messages",
+        [{"role": m.get("role"), "content": m.get("content")} for m in live.get("messages") or []],
+    )
+    entry: Json = {"key": key, "name": assistant["name"], "model": model}
+    for vapi, field in ASSISTANT_FIELDS.items():
+        _set(entry, field, assistant.get(vapi))
+    return entry
+
+
+def _members(squad: Json, assistant_keys: dict[str, str], names: dict[str, str]) -> tuple[list[Json], str]:
+    members: list[Json] = []
+    for member in squad.get("members") or []:
+        if member.get("assistantId") not in assistant_keys:
+            return [], "a member is not an assistant of this stack (inline or outside its scope)"
+        destinations = []
+        for destination in member.get("assistantDestinations") or []:
+            target = destination.get("assistantName")
+            if destination.get("type", "assistant") != "assistant" or target not in names:
+                return [], f"a hand-off to {target!r}, which is not an assistant of this stack"
+            declared: Json = {"assistant": names[target]}
+            _set(declared, "description", destination.get("description"))
+            _set(declared, "message", destination.get("message"))
+            destinations.append(declared)
+        entry: Json = {"assistant": assistant_keys[member["assistantId"]]}
+        _set(entry, "destinations", destinations)
+        _set(
+            entry,
+            "variable_values",
+            dict((member.get("assistantOverrides") or {}).get("variableValues") or {}),
+        )
+        members.append(entry)
+    return members, "" if members else "it has no members"
 
 
 async def workflow_archive(api: VapiApi, workflow_id: str) -> Json:

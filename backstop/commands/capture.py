@@ -15,28 +15,110 @@ from typing import Annotated, Any
 
 import typer
 from pulumi import automation as auto
+from pydantic import ValidationError
 from ruamel.yaml import YAML
 
 from backstop.adopt.runner import TOKEN_CONFIG, TOKEN_ENV, up_adopting
+from backstop.capture.clerk import capture as capture_clerk
 from backstop.capture.stripe import capture as capture_stripe
+from backstop.capture.vapi import OutsideOrg
+from backstop.capture.vapi import capture as capture_vapi
 from backstop.capture.vercel import Captured as CapturedVercel
 from backstop.capture.vercel import capture as capture_vercel
+from backstop.clients.clerk_client import ClerkApi
 from backstop.clients.stripe_client import StripeApi
+from backstop.clients.vapi_client import VapiApi
 from backstop.clients.vercel_client import VercelApi
 from backstop.commands.common import INPUT_ERROR, Failure, emit, failures, out
 from backstop.model import parse_document
+from backstop.model.vapi import VapiScope
 from backstop.workspace import document_path, select, stack_secret, workspace_env
 
 PROGRAM = "platform-config"
 
 
-def _existing_scope(stack_name: str) -> dict[str, Any]:
-    """The scope the stack's current document declares (capture reads inside it), if there is one."""
+def _current(stack_name: str) -> dict[str, Any]:
+    """The stack's current document (capture reads inside its scope and keeps its keys), if there is one."""
     path = document_path(stack_name)
     if not path.exists():
         return {}
-    scope = (YAML(typ="safe").load(path.read_text()) or {}).get("scope") or {}
-    return dict(scope) if isinstance(scope, dict) else {}
+    data = YAML(typ="safe").load(path.read_text()) or {}
+    return data if isinstance(data, dict) else {}
+
+
+def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
+    value = data.get(name)
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _clerk(stack: auto.Stack, scope: dict[str, Any], current: dict[str, Any], result: Capture) -> None:
+    key = stack_secret(stack, "backstop:clerkSecretKey", "BACKSTOP_CLERK_SECRET_KEY")
+    declared = _section(scope, "clerk")
+    if not key:
+        if declared:
+            raise Failure(
+                INPUT_ERROR,
+                f"scope.clerk names instance {declared.get('instance')} but there is no Clerk secret key: "
+                "set backstop:clerkSecretKey (--secret)",
+            )
+        result.not_captured.append("clerk: not read (no backstop:clerkSecretKey)")
+        return
+
+    async def read() -> None:
+        api = ClerkApi(key, os.environ.get("BACKSTOP_CLERK_BASE_URL"))
+        try:
+            instance = await api.instance()
+            if declared and instance.get("id") != declared.get("instance"):
+                raise Failure(
+                    INPUT_ERROR,
+                    f"the Clerk secret key belongs to instance {instance.get('id')}, but the stack's "
+                    f"scope.clerk.instance is {declared.get('instance')}: nothing was captured",
+                )
+            scope["clerk"] = declared or {
+                "instance": instance["id"],
+                "environment": instance.get("environment_type", "development"),
+            }
+            captured = await capture_clerk(api, os.environ.get("BACKSTOP_SVIX_BASE_URL"), current)
+        finally:
+            await api.aclose()
+        result.document["clerk"] = captured.section
+        result.not_captured += captured.not_captured
+
+    asyncio.run(read())
+
+
+def _vapi(stack: auto.Stack, scope: dict[str, Any], current: dict[str, Any], result: Capture) -> None:
+    raw = scope.get("vapi")
+    if not isinstance(raw, dict):
+        result.not_captured.append(
+            "vapi: not read: the stack's document has no scope.vapi. Vapi orgs are shared, so declare "
+            'which part this stack owns first (`scope: {vapi: {org_id: <org uuid>, prefix: "staging-"}}`, '
+            "see README, Vapi) and capture again"
+        )
+        return
+    try:
+        scope_vapi = VapiScope.model_validate(raw)
+    except ValidationError as exc:
+        where = document_path(stack.name)
+        raise Failure(INPUT_ERROR, f"{where}: scope.vapi: {exc.errors()[0]['msg']}") from None
+    key = stack_secret(stack, "backstop:vapiApiKey", "BACKSTOP_VAPI_API_KEY")
+    if not key:
+        raise Failure(
+            INPUT_ERROR, "scope.vapi is declared but there is no Vapi key: set backstop:vapiApiKey (--secret)"
+        )
+
+    async def read() -> None:
+        api = VapiApi(key, os.environ.get("BACKSTOP_VAPI_BASE_URL"))
+        try:
+            captured = await capture_vapi(api, scope_vapi, current)
+        except OutsideOrg as exc:
+            raise Failure(INPUT_ERROR, str(exc)) from None
+        finally:
+            await api.aclose()
+        result.document["vapi"] = captured.section
+        result.not_captured += captured.not_captured
+
+    asyncio.run(read())
 
 
 def build(stack_name: str, vercel_projects: list[str], vercel_team: str | None) -> Capture:
@@ -49,10 +131,13 @@ def build(stack_name: str, vercel_projects: list[str], vercel_team: str | None) 
         )
     mode = "live" if api_key.startswith(("sk_live_", "rk_live_")) else "test"
     captured = asyncio.run(capture_stripe(StripeApi(api_key, base_url)))
-    scope = _existing_scope(stack_name)
+    current = _current(stack_name)
+    scope = _section(current, "scope")
     scope["stripe"] = {"mode": mode}
     document: dict[str, Any] = {"version": 1, "stack": stack_name, "scope": scope, "stripe": captured.section}
     result = Capture(document, captured.not_captured)
+    _clerk(stack, scope, _section(current, "clerk"), result)
+    _vapi(stack, scope, _section(current, "vapi"), result)
 
     vercel_scope = scope.get("vercel") or {}
     projects = vercel_projects or list(vercel_scope.get("projects") or [])
@@ -121,7 +206,8 @@ def command(
         if adopt:
             with out.status("adopting every object (pulumi up)…"):
                 document = parse_document(text, str(target))
-                with workspace_env(BACKSTOP_DESIRED_STATE=str(target)):
+                # Clerk's write-only settings can't be read: adopting takes the declared ones as live.
+                with workspace_env(BACKSTOP_DESIRED_STATE=str(target), BACKSTOP_ADOPT_AS_DECLARED="1"):
                     up_adopting(select(stack), document)
         emit(
             as_json,

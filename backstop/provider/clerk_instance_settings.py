@@ -29,6 +29,11 @@ class WriteOnlySettingsHandler(UnsetNotManaged):
         return [name for name in self.input_fields() if name not in BOOKKEEPING]
 
     async def create(self, urn: str, spec: Any) -> tuple[str, Json]:
+        if self.ctx.config.adopt_as_declared:
+            # Adopting a captured stack: Clerk can't show these, so the declared values are taken as live.
+            await self.in_scope(spec.instance_id)
+            declared = {name: getattr(spec, name) for name in self.settings()}
+            return spec.instance_id, {**declared, "instance_id": spec.instance_id, "reapply": spec.reapply}
         return spec.instance_id, await self._apply(spec)
 
     async def read(self, resource_id: str, state: Json) -> Json | None:

@@ -19,6 +19,7 @@ ENVIRONMENT = {
     "svixBaseUrl": "BACKSTOP_SVIX_BASE_URL",
     "vapiApiKey": "BACKSTOP_VAPI_API_KEY",
     "vapiBaseUrl": "BACKSTOP_VAPI_BASE_URL",
+    "adoptAsDeclared": "BACKSTOP_ADOPT_AS_DECLARED",
 }
 
 
@@ -35,6 +36,9 @@ class ProviderConfig:
     """Svix API base (default: the server the app-portal token names, https://api.svix.com)."""
     vapi_api_key: str | None = None
     vapi_base_url: str | None = None
+    adopt_as_declared: bool = False
+    """Creating a write-only Clerk settings resource records the declared values without writing them
+    (`backstop capture --adopt`: the live instance is taken to hold them; a restore re-applies them)."""
 
     @classmethod
     def from_args(
@@ -55,6 +59,7 @@ class ProviderConfig:
             svix_base_url=pick("svixBaseUrl"),
             vapi_api_key=pick("vapiApiKey"),
             vapi_base_url=pick("vapiBaseUrl"),
+            adopt_as_declared=(pick("adoptAsDeclared") or "").lower() in ("true", "1", "yes"),
         )
 
     def __repr__(self) -> str:
