@@ -97,6 +97,7 @@ class Engine:
             BACKSTOP_SVIX_BASE_URL=f"{self.sandbox.url}/svix",
             BACKSTOP_VAPI_BASE_URL=f"{self.sandbox.url}/vapi",
             BACKSTOP_VERCEL_BASE_URL=f"{self.sandbox.url}/vercel",
+            BACKSTOP_CONVEX_BASE_URL=f"{self.sandbox.url}/convex",
             PYTHONUNBUFFERED="1",
         )
         env.update(self.extra_env)
