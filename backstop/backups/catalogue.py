@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from backstop.backups.manifest import MANIFEST, Kind, Manifest, sha256
 
 CONFIGURATION: tuple[Kind] = ("configuration",)
+DATABASE: tuple[Kind] = ("database",)
 ALL_KINDS: tuple[Kind, Kind] = ("configuration", "database")
 
 

@@ -9,8 +9,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from backstop.backups.catalogue import Backup, list_backups
-from backstop.backups.manifest import Kind
+from backstop.backups.catalogue import DATABASE, Backup, list_backups
 from backstop.db import convex_cli, crypto, settings, verify
 from backstop.db.backup import take_db_backup
 from backstop.db.convex_cli import Say
@@ -23,14 +22,12 @@ from backstop.db.store import Store, default_url, open_store, sha256_file
 from backstop.restore.approvals import load_matrix
 from backstop.workspace import PROJECT_DIR, backups_dir
 
-KIND: tuple[Kind] = ("database",)
-
 
 def find(backups_dir: Path, backup_id: str) -> Backup:
     """A complete database backup by id, whichever stack took it."""
     stacks = [d.name for d in backups_dir.iterdir() if d.is_dir()] if backups_dir.exists() else []
     for stack in stacks:
-        for backup in list_backups(backups_dir, stack, KIND):
+        for backup in list_backups(backups_dir, stack, DATABASE):
             if backup.id == backup_id and backup.manifest and backup.manifest.status == "complete":
                 return backup
     raise DbInputError(f"no complete database backup {backup_id!r} in {backups_dir}; see `backstop backups`")

@@ -8,7 +8,7 @@ import json
 import random
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,14 @@ class TableSummary:
 
 def canonical(document: Document) -> str:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def summarize(documents: Iterable[Document]) -> TableSummary:
+    lines = sorted((str(d.get("_id")), canonical(d)) for d in documents)
+    digest = hashlib.sha256()
+    for _, line in lines:
+        digest.update(line.encode() + b"\n")
+    return TableSummary(len(lines), digest.hexdigest())
 
 
 class Snapshot:
@@ -82,11 +90,7 @@ class Snapshot:
             yield from self._rows(entry)
 
     def summary(self, table: str) -> TableSummary:
-        lines = sorted((str(d.get("_id")), canonical(d)) for d in self.documents(table))
-        digest = hashlib.sha256()
-        for _, line in lines:
-            digest.update(line.encode() + b"\n")
-        return TableSummary(len(lines), digest.hexdigest())
+        return summarize(self.documents(table))
 
     def summaries(self) -> dict[str, TableSummary]:
         return {table: self.summary(table) for table in self.tables}
