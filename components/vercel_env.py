@@ -85,7 +85,9 @@ class VercelEnv(pulumi.ComponentResource):
         return vercel.ProjectEnvironmentVariable(
             f"{RESOURCE_PREFIX}{var.key}",
             # Vercel holds one variable per key and target: a replacement must delete the old one first.
-            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=retain or None, delete_before_replace=True),
+            opts=pulumi.ResourceOptions(
+                parent=self, retain_on_delete=retain or None, delete_before_replace=True
+            ),
             **args,
         )
 

@@ -117,3 +117,8 @@ def import_replace(settings: DbSettings, source: Path, say: Say) -> int | None:
     output = _run(settings, ["import", "--replace", "--yes", str(source)], say)
     found = re.search(r"Added ([\d,]+) documents", output)
     return int(found.group(1).replace(",", "")) if found else None
+
+
+if __name__ == "__main__":
+    ensure_installed(lambda message: print(f"[setup] {message}", flush=True))
+    print(f"[setup] Convex CLI {PINNED} ready in {CONVEX_DIR}")

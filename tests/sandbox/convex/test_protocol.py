@@ -4,6 +4,7 @@ the sync protocol's versions, checked over raw HTTP and a raw WebSocket."""
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import time
 from typing import Any
@@ -43,7 +44,7 @@ def test_errors_are_convex_code_and_message(sandbox: SandboxProcess, derrimut: J
 def test_an_export_moves_requested_in_progress_completed(sandbox: SandboxProcess, derrimut: Json) -> None:
     with http(sandbox) as client:
         client.post("/api/export/request/zip?includeStorage=false", headers=admin()).raise_for_status()
-        seen = []
+        seen: list[str] = []
         for _ in range(100):
             (row,) = deployment_data(sandbox)["_exports"].values()
             if not seen or seen[-1] != row["state"]:
@@ -138,7 +139,7 @@ def test_sync_transitions_chain_versions_and_push_changes(sandbox: SandboxProces
             "ts": base64.b64encode(bytes(8)).decode(),
             "identity": 0,
         }
-        for before, after in zip(transitions, transitions[1:], strict=False):
+        for before, after in itertools.pairwise(transitions):
             assert after["startVersion"] == before["endVersion"]
         assert transitions[-1]["endVersion"]["identity"] == 1
         (update,) = [m for t in transitions for m in t["modifications"]]
