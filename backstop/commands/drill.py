@@ -17,7 +17,8 @@ import typer
 from backstop.alerts import Alert
 from backstop.backups import history
 from backstop.commands.backup import take_backup
-from backstop.commands.common import DRIFT, INPUT_ERROR, OK, Failure, emit, failures, notify, out
+from backstop.commands.common import DRIFT, INPUT_ERROR, OK, Failure, emit, notify, out
+from backstop.commands.db import db_failures
 from backstop.commands.drift import managed_drift
 from backstop.commands.restore import choose, restore
 from backstop.drill import database
@@ -181,7 +182,7 @@ def command(
     scenario = scenario.upper()
     if scenario not in {*SCENARIOS, *UNAVAILABLE}:
         raise typer.BadParameter("scenario must be A, B, C or D")
-    with failures(as_json):
+    with db_failures(as_json):
         started = history.now()
         with out.status(f"drill {scenario} on {stack}…"):
             try:

@@ -78,6 +78,8 @@ def assert_no_plaintext(engine: Engine) -> None:
     """Outside the private temporary folders (gone by now) no file holds a document value or a ZIP."""
     assert not list((engine.home / "tmp").glob("backstop-*")), "private folders are removed"
     assert engine.files_containing(CANARY) == []
+    assert engine.files_containing("sandbox-fake-convex-deploy-key") == [], "the admin key stays in memory"
+    assert engine.files_containing("AGE-SECRET-KEY-1") == [], "so does the age identity"
     zips = [p for p in engine.home.rglob("*") if p.is_file() and p.read_bytes()[:4] == b"PK\x03\x04"]
     assert zips == [], "no plaintext export is left on disk"
 
