@@ -36,6 +36,8 @@ setup: $(UV) .venv/bin/python
 	@$(UV) pip install --quiet --python .venv/bin/python --no-deps --no-build-isolation -e .
 	@bash toolchain/build.sh .venv/bin
 	@chmod +x bin/pulumi-resource-backstop
+	@if command -v npm >/dev/null; then .venv/bin/python -m backstop.db.convex_cli; \
+	  else echo "[setup] no npm: the Convex CLI installs on first use of backstop db (Node 20 needed)"; fi
 
 engine: $(UV)
 	@bash toolchain/build.sh .venv/bin

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from backstop.commands import backup, backups, capture, drift, drill, prune, restore, sandbox, status, up
+from backstop.commands import backup, backups, capture, db, drift, drill, prune, restore, sandbox, status, up
 
 app = typer.Typer(
     help="Backups, drift detection and restores of third-party configuration, on the Pulumi engine.",
@@ -12,6 +12,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(sandbox.app, name="sandbox")
+app.add_typer(db.app, name="db")
 app.command("backup")(backup.command)
 app.command("capture")(capture.command)
 app.command("backups")(backups.command)

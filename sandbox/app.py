@@ -6,6 +6,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from sandbox.clerk import routes as clerk_routes
+from sandbox.convex import routes as convex_routes
 from sandbox.core import control
 from sandbox.core.context import Sandbox
 from sandbox.fixtures import FIXTURES
@@ -14,7 +15,7 @@ from sandbox.svix import routes as svix_routes
 from sandbox.vapi import routes as vapi_routes
 from sandbox.vercel import routes as vercel_routes
 
-VENDORS = [stripe_routes, vercel_routes, clerk_routes, svix_routes, vapi_routes]
+VENDORS = [stripe_routes, vercel_routes, clerk_routes, svix_routes, vapi_routes, convex_routes]
 """Each vendor's routes module: PREFIX, VENDOR, routes(sandbox), NOT_EMULATED, DEVIATIONS."""
 
 
@@ -22,6 +23,8 @@ def build_app(sandbox: Sandbox) -> Starlette:
     return Starlette(
         routes=[
             *(Mount(vendor.PREFIX, routes=vendor.routes(sandbox)) for vendor in VENDORS),
+            # The Convex CLI sends export and import calls to its deployment URL's origin (sandbox/README.md).
+            *convex_routes.origin_routes(sandbox),
             Mount("/_sandbox", routes=control.routes(sandbox, FIXTURES)),
         ]
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from sandbox.app import VENDORS
 from sandbox.core.context import Sandbox
@@ -25,6 +25,8 @@ def _operations(vendor: ModuleType) -> list[tuple[str, str]]:
             for method in sorted(item.methods or ()):
                 if method != "HEAD":
                     found.append((method, item.path))
+        elif isinstance(item, WebSocketRoute):
+            found.append(("WebSocket", item.path))
     return found
 
 

@@ -32,6 +32,7 @@ def environment(port: int, project_dir: Path) -> dict[str, str]:
         "BACKSTOP_SVIX_BASE_URL": f"{base}/svix",
         "BACKSTOP_VAPI_BASE_URL": f"{base}/vapi",
         "BACKSTOP_VERCEL_BASE_URL": f"{base}/vercel",
+        "BACKSTOP_CONVEX_BASE_URL": f"{base}/convex",
         "BACKSTOP_SANDBOX_STRIPE_KEY_STAGING": stripe["acct_derrimut_staging"],
         "BACKSTOP_SANDBOX_STRIPE_KEY_PROD": stripe["acct_derrimut_prod"],
         "BACKSTOP_SANDBOX_CLERK_KEY_STAGING": clerk["ins_derrimut_staging"],

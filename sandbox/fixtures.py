@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox.clerk import fixtures as clerk_fixtures
+from sandbox.convex import fixtures as convex_fixtures
 from sandbox.core.context import Sandbox
 from sandbox.stripe import fixtures as stripe_fixtures
 from sandbox.vapi import fixtures as vapi_fixtures
@@ -19,6 +20,7 @@ def derrimut(sandbox: Sandbox) -> dict[str, Any]:
         "clerk": clerk_fixtures.derrimut(sandbox),
         "vercel": vercel_fixtures.derrimut(sandbox),
         "vapi": vapi_fixtures.derrimut(sandbox),
+        "convex": convex_fixtures.derrimut(sandbox),
     }
 
 

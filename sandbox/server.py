@@ -23,6 +23,9 @@ def serve(port: int, state: Path | None, seed: int | None = None, port_file: Pat
     # headers until the client's delayed ACK, 40 ms per keep-alive request.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind(("127.0.0.1", port))
+    # Listen before the port is announced: connections made while uvicorn still starts up wait in the
+    # backlog instead of being refused.
+    sock.listen(2048)
     bound = sock.getsockname()[1]
     app = build_app(Sandbox(store=Store(state), ids=IdFactory(seed), public_url=f"http://127.0.0.1:{bound}"))
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")

@@ -7,9 +7,11 @@ import functools
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,6 +153,7 @@ class Engine:
             BACKSTOP_SVIX_BASE_URL=f"{self.sandbox.url}/svix",
             BACKSTOP_VAPI_BASE_URL=f"{self.sandbox.url}/vapi",
             BACKSTOP_VERCEL_BASE_URL=f"{self.sandbox.url}/vercel",
+            BACKSTOP_CONVEX_BASE_URL=f"{self.sandbox.url}/convex",
             PYTHONUNBUFFERED="1",
         )
         env.update(self.extra_env)
@@ -172,7 +175,12 @@ class Engine:
         """The `backstop` command, as a user runs it, with this engine's environment."""
         self.backend.mkdir(parents=True, exist_ok=True)
         command = [str(VENV_BIN / "backstop"), *args]
-        env = {"BACKSTOP_BACKUPS_DIR": str(self.home / "backups"), **self.env(), "COLUMNS": "200"}
+        env = {
+            "BACKSTOP_BACKUPS_DIR": str(self.home / "backups"),
+            "BACKSTOP_STORE_URL": str(self.home / "store"),
+            **self.env(),
+            "COLUMNS": "200",
+        }
         done = subprocess.run(
             command, cwd=self.project, env=env, capture_output=True, text=True, timeout=timeout
         )
@@ -200,6 +208,75 @@ class Engine:
             if path.is_file() and needle.encode() in path.read_bytes():
                 hits.append(path)
         return hits
+
+
+class S3Server:
+    """Versity's S3 gateway (pinned in toolchain/versitygw, built by `make setup`) serving a folder as S3
+    on a free port: a real S3 server for the backup store. `stop()` ends it."""
+
+    ACCESS_KEY, SECRET_KEY, REGION = "backstoptests", "backstop-tests-secret-key", "us-east-1"
+
+    def __init__(self, root: Path) -> None:
+        binary = VENV_BIN / "versitygw"
+        if not binary.exists():
+            raise RuntimeError(f"{binary} is missing: run `make setup` (toolchain/build.sh builds it)")
+        self.root = root / "s3-data"
+        self.root.mkdir(parents=True, exist_ok=True)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self.log = (root / "versitygw.log").open("w")
+        self.process = subprocess.Popen(
+            [str(binary), "--port", f"127.0.0.1:{port}", "posix", str(self.root)],
+            env={
+                "PATH": os.environ.get("PATH", ""),
+                "ROOT_ACCESS_KEY": self.ACCESS_KEY,
+                "ROOT_SECRET_KEY": self.SECRET_KEY,
+            },
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(
+                        f"versitygw did not start: {(root / 'versitygw.log').read_text()}"
+                    ) from None
+                time.sleep(0.1)
+
+    def env(self) -> dict[str, str]:
+        """boto3's own variables, as a user points Backstop at an S3-compatible store."""
+        return {
+            "AWS_ENDPOINT_URL_S3": self.url,
+            "AWS_ACCESS_KEY_ID": self.ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY": self.SECRET_KEY,
+            "AWS_REGION": self.REGION,
+        }
+
+    def create_bucket(self, name: str) -> None:
+        import boto3
+
+        boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            aws_access_key_id=self.ACCESS_KEY,
+            aws_secret_access_key=self.SECRET_KEY,
+            region_name=self.REGION,
+        ).create_bucket(Bucket=name)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
 
 
 def python() -> str:

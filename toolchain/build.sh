@@ -12,8 +12,9 @@ export GOTOOLCHAIN=local
 
 say() { printf '[engine %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 
-build() { # wrapper-dir  binary  package  version  first-build-estimate
+build() { # wrapper-dir  binary  package  version  first-build-estimate  [ldflags]
   local dir="$1" out="$bin/$2" pkg="$3" version="$4" estimate="$5"
+  local ldflags="${6:--s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version}"
   local stamp="$out.built-from" want
   want="$version $(sha256sum "$here/$dir/go.sum" | cut -c1-16)"
   if [ -x "$out" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
@@ -22,9 +23,7 @@ build() { # wrapper-dir  binary  package  version  first-build-estimate
   fi
   say "building $2 $version (first build: $estimate on 2 cores; rebuilds take seconds)"
   local start=$SECONDS
-  (cd "$here/$dir" && go build -trimpath \
-      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
-      -o "$out.tmp" "$pkg")
+  (cd "$here/$dir" && go build -trimpath -ldflags "$ldflags" -o "$out.tmp" "$pkg")
   mv "$out.tmp" "$out"
   echo "$want" > "$stamp"
   say "built $2 in $((SECONDS - start)) s"
@@ -53,3 +52,8 @@ mock_dir="$(cd "$here/stripe-spec" && go mod download "github.com/stripe/stripe-
 mkdir -p "$spec_out"
 install -m 0644 "$mock_dir/embedded/openapi/spec3.json" "$mock_dir/embedded/openapi/fixtures3.json" "$spec_out/"
 say "Stripe OpenAPI $STRIPE_MOCK_VERSION in .tools/stripe-openapi"
+
+# Versity's S3 gateway: the real S3 server that the backup-store tests start (tests/support.py: S3Server).
+(cd "$here/versitygw" && go mod download)
+build versitygw versitygw github.com/versity/versitygw/cmd/versitygw "$VERSITYGW_VERSION" "about 2 minutes" \
+  "-s -w -X main.Version=$VERSITYGW_VERSION"

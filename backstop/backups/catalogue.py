@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from backstop.backups.manifest import MANIFEST, Manifest, sha256
+from backstop.backups.manifest import MANIFEST, Kind, Manifest, sha256
+
+CONFIGURATION: tuple[Kind] = ("configuration",)
+DATABASE: tuple[Kind] = ("database",)
+ALL_KINDS: tuple[Kind, Kind] = ("configuration", "database")
 
 
 @dataclass(frozen=True)
@@ -22,7 +28,9 @@ class Backup:
 
     @property
     def size(self) -> int:
-        return sum(f.stat().st_size for f in self.folder.iterdir() if f.is_file())
+        """The folder's files, plus the export in the backup store for a database backup."""
+        stored = self.manifest.database.size_bytes if self.manifest and self.manifest.database else 0
+        return stored + sum(f.stat().st_size for f in self.folder.iterdir() if f.is_file())
 
     def verify(self) -> str | None:
         """None when every file the manifest names is there with its checksum, else what is wrong."""
@@ -37,8 +45,9 @@ class Backup:
         return None
 
 
-def list_backups(backups_dir: Path, stack: str) -> list[Backup]:
-    """Oldest first."""
+def list_backups(backups_dir: Path, stack: str, kinds: Collection[Kind] = CONFIGURATION) -> list[Backup]:
+    """Oldest first, of the given kinds (configuration backups unless asked; folders whose manifest
+    can't be read are always listed)."""
     folder = backups_dir / stack
     if not folder.exists():
         return []
@@ -53,4 +62,8 @@ def list_backups(backups_dir: Path, stack: str) -> list[Backup]:
             found.append(Backup(child, None, "no manifest.json"))
         except ValidationError as exc:
             found.append(Backup(child, None, f"unreadable manifest.json: {exc.errors()[0]['msg']}"))
-    return found
+    oldest = datetime.min.replace(tzinfo=UTC)
+    return sorted(
+        (b for b in found if b.manifest is None or b.manifest.kind in kinds),
+        key=lambda b: (b.manifest.created_at if b.manifest else oldest, b.id),
+    )

@@ -12,6 +12,7 @@ from backstop.alerts import Alert
 from backstop.backups import history
 from backstop.backups.catalogue import list_backups
 from backstop.commands.common import DRIFT, OK, emit, failures, notify, out
+from backstop.db.status import database_status
 from backstop.workspace import backups_dir
 
 RPO = timedelta(hours=24)
@@ -46,7 +47,13 @@ def status_of(stack: str, now: datetime) -> dict[str, Any]:
         "last_drift_objects": drifts[-1].details.get("drifted") if drifts else None,
         "restores": len(restores),
         "restore_success_rate": (sum(1 for e in restores if e.ok) / len(restores)) if restores else None,
+        "database": database_status(backups_dir(), stack, now, RPO),
     }
+
+
+def unhealthy(status: dict[str, Any]) -> bool:
+    database = status["database"]
+    return bool(status["rpo_breached"] or database["rpo_breached"] or database["export_problems"])
 
 
 def prometheus(status: dict[str, Any]) -> str:
@@ -63,6 +70,9 @@ def prometheus(status: dict[str, Any]) -> str:
         "backstop_last_backup_size_bytes": status["last_backup_size_bytes"],
         "backstop_last_drift_objects": status["last_drift_objects"],
         "backstop_restores_total": status["restores"],
+        "backstop_db_last_backup_age_seconds": status["database"]["last_backup_age_seconds"],
+        "backstop_db_rpo_breached": int(status["database"]["rpo_breached"]),
+        "backstop_db_export_problems": len(status["database"]["export_problems"]),
     }
     lines = []
     for name, value in metrics.items():
@@ -78,7 +88,8 @@ def command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
 ) -> None:
-    """Report backup health. Exit 1 when the last successful backup is older than the RPO (24 h)."""
+    """Report backup health. Exit 1 when the last successful backup (configuration, or database when the
+    stack has one) is older than the RPO (24 h), or a database export is missing from its store."""
     with failures(as_json):
         status = status_of(stack, datetime.now(UTC))
         if textfile is not None:
@@ -101,6 +112,16 @@ def command(
             out.print(
                 f"  last drift check: {status['last_drift_at'] or 'never'} ({drifted} object(s) drifted)"
             )
+            database = status["database"]
+            if database["declared"] or database["backups"]:
+                db_age = database["last_backup_age_seconds"]
+                db_when = "never" if db_age is None else f"{db_age / 3600:.1f} h ago"
+                db_breach = (
+                    "[red]RPO BREACHED[/red]" if database["rpo_breached"] else "[green]within RPO[/green]"
+                )
+                out.print(f"  database: last backup {db_when} ({db_breach}), {database['backups']} kept")
+                for problem in database["export_problems"]:
+                    out.print(f"  [red]database export: {problem}[/red]")
 
         if status["rpo_breached"]:
             age = status["last_backup_age_seconds"]
@@ -116,5 +137,23 @@ def command(
                     },
                 )
             )
+        database = status["database"]
+        if database["rpo_breached"] or database["export_problems"]:
+            age = database["last_backup_age_seconds"]
+            notify(
+                Alert(
+                    "rpo_breached" if database["rpo_breached"] else "verification_failed",
+                    stack,
+                    "no database backup within the 24 h RPO"
+                    if database["rpo_breached"]
+                    else "database exports are missing from the backup store",
+                    "critical",
+                    {
+                        "last_backup": database["last_backup_at"] or "never",
+                        "age_hours": "n/a" if age is None else f"{age / 3600:.1f}",
+                        "exports": "; ".join(database["export_problems"][:5]) or "ok",
+                    },
+                )
+            )
         emit(as_json, {"ok": True, **status}, human)
-    raise typer.Exit(DRIFT if status["rpo_breached"] else OK)
+    raise typer.Exit(DRIFT if unhealthy(status) else OK)

@@ -29,6 +29,11 @@ class DrillReport(BaseModel):
     data_loss_window_seconds: float
     restored_exactly: bool
     differences: list[str]
+    database_backup_id: str | None = None
+    """The database backup restored, when the stack has a database (scenarios A and B)."""
+    database_table: str | None = None
+    """Scenario B: the one table restored."""
+    database_data_loss_window_seconds: float | None = None
 
     def write(self, folder: Path) -> tuple[Path, Path]:
         return write_pair(
@@ -51,6 +56,15 @@ class DrillReport(BaseModel):
             "",
             f"Backup used: {self.backup_id} (rule: {self.decision_rule}); data-loss window "
             f"{self.data_loss_window_seconds:.0f} s.",
+            *(
+                [
+                    f"Database backup restored: {self.database_backup_id} "
+                    f"({'table ' + self.database_table if self.database_table else 'every table'}); "
+                    f"data-loss window {self.database_data_loss_window_seconds or 0:.0f} s."
+                ]
+                if self.database_backup_id
+                else []
+            ),
             "",
             "What the disaster broke:",
             *(f"- {item}" for item in self.broken),

@@ -2,7 +2,7 @@
 
 One sandbox hosts the prod and the staging side of the runbook's platform at once: separate Stripe
 accounts (live- and test-mode keys) and Clerk instances, but one Vapi org and one Vercel team shared by
-both, as the runbook has them. The keys are obviously fake.
+both, as the runbook has them, and a Convex deployment per side. The keys are obviously fake.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ ACCOUNTS: tuple[Account, ...] = (
     Account("clerk", "ins_derrimut_prod", "sk_live_sandbox_clerk_derrimut_prod", livemode=True),
     Account("vapi", "org_derrimut", "5a4db0c5-0000-4000-8000-00000000d3a1"),
     Account("vercel", "team_derrimut", "vercelsandboxtokenderrimut0000000"),
+    # Convex deployments, named as the runbook names them; a deploy key is an admin key of its deployment.
+    Account("convex", "quiet-otter-512", "preview:quiet-otter-512|sandbox-fake-convex-deploy-key"),
+    Account("convex", "spotted-gerbil-236", "prod:spotted-gerbil-236|sandbox-fake-convex-deploy-key", True),
 )
 
 

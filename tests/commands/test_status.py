@@ -10,6 +10,7 @@ from pathlib import Path
 
 from backstop.backups import history
 from backstop.backups.manifest import Manifest
+from backstop.db.store import sha256_file
 from tests.support import ROOT, VENV_BIN
 
 
@@ -42,6 +43,50 @@ def seed(backups_dir: Path, hours_old: list[float]) -> None:
     history.record(backups_dir, history.event("drift", "prod", started, True, drifted=2))
 
 
+def seed_database(backups_dir: Path, hours_old: list[float]) -> None:
+    """Database backups of prod, each with its (stand-in) encrypted export in a folder store."""
+    now = datetime.now(UTC)
+    store = backups_dir / "store"
+    for hours in hours_old:
+        at = (now - timedelta(hours=hours)).replace(microsecond=0)
+        folder = backups_dir / "prod" / f"prod-db-{at:%Y%m%dT%H%M%SZ}"
+        folder.mkdir(parents=True)
+        key = f"convex/prod/{folder.name}.zip.age"
+        (store / key).parent.mkdir(parents=True, exist_ok=True)
+        (store / key).write_bytes(b"age-encryption.org/v1\n" + folder.name.encode())
+        manifest = Manifest.model_validate(
+            {
+                "id": folder.name,
+                "stack": "prod",
+                "created_at": at,
+                "label": "daily",
+                "class": "daily",
+                "created_by": "ci",
+                "git_commit": None,
+                "tool_version": "0.1.0",
+                "engine_version": "convex 1.48.0",
+                "resource_counts": {"users": 5},
+                "checksums": {},
+                "status": "complete",
+                "kind": "database",
+                "database": {
+                    "deployment": "spotted-gerbil-236",
+                    "snapshot_at": at,
+                    "include_file_storage": False,
+                    "file_storage_files": 0,
+                    "tables": {"users": {"count": 5, "sha256": "0" * 64}},
+                    "store": store.as_uri(),
+                    "object": key,
+                    "sha256": sha256_file(store / key),
+                    "size_bytes": (store / key).stat().st_size,
+                    "plaintext_sha256": "0" * 64,
+                    "recipient": "age1example",
+                },
+            }
+        )
+        (folder / "manifest.json").write_text(manifest.model_dump_json(by_alias=True))
+
+
 def status(backups_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "BACKSTOP_BACKUPS_DIR": str(backups_dir)}
     return subprocess.run(
@@ -55,6 +100,7 @@ def status(backups_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_status_json_and_prometheus(tmp_path: Path) -> None:
     seed(tmp_path, [50, 30, 3])
+    seed_database(tmp_path, [26, 2])
     textfile = tmp_path / "metrics" / "backstop.prom"
     done = status(tmp_path, "--json", "--prometheus", str(textfile))
     assert done.returncode == 0, done.stderr
@@ -68,6 +114,25 @@ def test_status_json_and_prometheus(tmp_path: Path) -> None:
     assert 'backstop_backup_failures_total{stack="prod"} 1' in metrics
     assert 'backstop_rpo_breached{stack="prod"} 0' in metrics
     assert 'backstop_last_drift_objects{stack="prod"} 2' in metrics
+    database = report["database"]
+    assert database["declared"] and database["backups"] == 2 and database["export_problems"] == []
+    assert 2 * 3600 - 60 < database["last_backup_age_seconds"] < 2 * 3600 + 60
+    assert 'backstop_db_rpo_breached{stack="prod"} 0' in metrics
+    assert 'backstop_db_export_problems{stack="prod"} 0' in metrics
+
+
+def test_a_stale_or_missing_database_export_exits_1(tmp_path: Path) -> None:
+    seed(tmp_path, [3])
+    seed_database(tmp_path, [30])
+    done = status(tmp_path)
+    assert done.returncode == 1 and "database: last backup 30.0 h ago (RPO BREACHED)" in done.stdout
+    seed_database(tmp_path, [1])
+    assert status(tmp_path).returncode == 0
+    for stored in (tmp_path / "store" / "convex" / "prod").glob("*.zip.age"):
+        stored.unlink()
+    done = status(tmp_path, "--json")
+    problems = json.loads(done.stdout)["database"]["export_problems"]
+    assert done.returncode == 1 and len(problems) == 2 and all("is missing from" in p for p in problems)
 
 
 def test_an_rpo_breach_exits_1(tmp_path: Path) -> None:

@@ -51,7 +51,7 @@ def small_prod_document(folder: Path) -> Path:
 def lose_everything(sandbox: SandboxProcess) -> dict[str, Any]:
     """The prod account's endpoints and the project's variables deleted; returns the state before."""
     state = sandbox.dump()
-    before = json.loads(json.dumps(state))
+    before: dict[str, Any] = json.loads(json.dumps(state))
     state["stripe"][ACCOUNT]["webhook_endpoints"] = {}
     state["vercel"][TEAM]["projects"][PROJECT]["env"] = []
     sandbox.load(state)

@@ -1,5 +1,6 @@
 """Canary secrets never appear in plaintext: not in any file of the repo or the state backend, not on
-stdout or stderr, not in reports — after up, export, backup, drift, restore, drill and failures."""
+stdout or stderr, not in reports — after up, export, backup, drift, restore, drill, database backup and
+restore, and failures."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from sandbox.core.accounts import keys
 from tests.support import ROOT, STRIPE_STAGING_KEY, Engine, SandboxProcess
 
 pytestmark = pytest.mark.e2e
@@ -47,6 +49,10 @@ def test_no_canary_leaks_through_any_workflow(
     sandbox.http.delete("/_sandbox/faults")
     engine.backstop("restore", "--stack", "staging", "--backup", taken["backup"]["id"])
     engine.backstop("drill", "--stack", "staging", "--scenario", "D")
+    db = json.loads(
+        engine.backstop("db", "backup", "--stack", "staging", "--label", "canary db", "--json").stdout
+    )
+    engine.backstop("db", "restore", "--backup", db["backup"]["id"])
     engine.backstop("status", "--stack", "staging")
 
     # Signing secrets are random per run, so no source file can hold them: they are searched everywhere.
@@ -64,6 +70,7 @@ def test_no_canary_leaks_through_any_workflow(
     for canary, files in [
         (STRIPE_STAGING_KEY, written),
         (CLERK_STAGING_KEY, written),
+        (keys("convex")["quiet-otter-512"], written),
         *((secret, everywhere) for secret in [*signing_secrets, *svix_secrets]),
     ]:
         assert canary not in output, "a secret reached stdout or stderr"

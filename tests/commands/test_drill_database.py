@@ -1,0 +1,50 @@
+"""`backstop drill` on a stack with a database: scenario A loses every table and restores the whole
+database, scenario B corrupts one critical table and restores that table alone, both verified against
+the sandbox's own data."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.support import ROOT, Engine, SandboxProcess
+
+pytestmark = pytest.mark.e2e
+STAGING = "quiet-otter-512"
+
+
+@pytest.mark.parametrize("scenario", ["A", "B"])
+def test_drills_restore_the_database(
+    engine: Engine, sandbox: SandboxProcess, scenario: str, tmp_path: Path
+) -> None:
+    sandbox.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
+    document = tmp_path / "staging.yaml"
+    shutil.copyfile(ROOT / "snapshots" / "staging.yaml", document)
+    engine.extra_env.update(BACKSTOP_SANDBOX_URL=sandbox.url, BACKSTOP_DESIRED_STATE=str(document))
+    engine.init_stack("staging")
+    engine.pulumi("up", "--yes", "--stack", "staging")
+    before = {k: v for k, v in sandbox.dump()["convex"][STAGING].items() if not k.startswith("_")}
+    prod_before = sandbox.dump()["convex"]["spotted-gerbil-236"]
+
+    done = json.loads(engine.backstop("drill", "--stack", "staging", "--scenario", scenario, "--json").stdout)
+    report = done["report"]
+    assert report["restored_exactly"] is True, report["differences"]
+    assert [p["name"] for p in report["phases"]] == ["detect", "decide", "restore", "verify"]
+    broken = [b for b in report["broken"] if b.startswith("database table")]
+    detect = report["phases"][0]["detail"]
+    if scenario == "A":
+        assert len(broken) == 26 and report["database_table"] is None
+        assert "the database export differs in 26 table(s)" in detect
+    else:
+        assert broken == ["database table memberships: 2 documents corrupted, 1 deleted"]
+        assert report["database_table"] == "memberships"
+        assert "the database export differs in 1 table(s)" in detect
+    assert report["database_backup_id"].startswith("staging-db-")
+    assert report["database_data_loss_window_seconds"] >= 0
+    assert "Database backup restored:" in Path(done["files"][1]).read_text()
+    after = {k: v for k, v in sandbox.dump()["convex"][STAGING].items() if not k.startswith("_")}
+    assert after == before
+    assert sandbox.dump()["convex"]["spotted-gerbil-236"] == prod_before, "staging's drill never touches prod"
