@@ -123,7 +123,9 @@ class Engine:
             shutil.copytree(
                 ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("backups", "__pycache__")
             )
-        (copy / ".venv").symlink_to(ROOT / ".venv")
+        for shared in (".venv", ".tools", "toolchain"):
+            if (ROOT / shared).exists():
+                (copy / shared).symlink_to(ROOT / shared)
         self.project = copy
         self.extra_env["BACKSTOP_PROJECT_DIR"] = str(copy)
         return copy

@@ -23,8 +23,8 @@ from backstop.commands.drift import managed_drift
 from backstop.commands.restore import Request, choose, restore
 from backstop.drill import database
 from backstop.drill.report import DrillReport, Phase
-from backstop.drill.scenarios import SCENARIOS, UNAVAILABLE, apply
-from backstop.drill.verify import stripe_differences
+from backstop.drill.scenarios import SCENARIOS, apply, where
+from backstop.drill.verify import stripe_differences, vercel_differences
 from backstop.model import load_document
 from backstop.workspace import backups_dir, document_path, export_encrypted, select, stack_secret
 
@@ -71,11 +71,15 @@ def stripe_account(state: dict[str, Any], stack_name: str) -> str:
 
 
 def run_drill(stack_name: str, scenario: str) -> DrillReport:
-    if scenario in UNAVAILABLE:
-        raise Failure(INPUT_ERROR, UNAVAILABLE[scenario])
     url = sandbox_url(stack_name)
     started = datetime.now(UTC)
     desired = load_document(document_path(stack_name))
+    if scenario == "C" and not (desired.vercel and desired.vercel.projects):
+        raise Failure(
+            INPUT_ERROR,
+            f"scenario C deletes environment variables, and {stack_name} owns no Vercel project "
+            "(rehearse it on the stack that does: prod in the derrimut example)",
+        )
     if managed_drift(stack_name):
         raise Failure(DRIFT, f"{stack_name} is not in sync before the drill: restore it first")
     take_backup(stack_name, f"Drill baseline - scenario {scenario} - {started:%Y-%m-%d}", "daily")
@@ -83,7 +87,7 @@ def run_drill(stack_name: str, scenario: str) -> DrillReport:
     control = httpx.Client(base_url=url, timeout=30)
     state = control.get("/_sandbox/dump").json()
     account = stripe_account(state, stack_name)
-    broken_state, broken = apply(state, scenario, account)
+    broken_state, broken = apply(state, scenario, where(desired, account, state))
     if db is not None:
         broken += database.damage(db, broken_state, scenario)
     control.post("/_sandbox/load", json=broken_state).raise_for_status()
@@ -134,6 +138,7 @@ def run_drill(stack_name: str, scenario: str) -> DrillReport:
     clock = time.monotonic()
     after = control.get("/_sandbox/dump").json()
     differences = [*remaining, *stripe_differences(desired, after["stripe"][account])]
+    differences += vercel_differences(desired, after, select(stack_name))
     if db is not None and db_report is not None:
         differences += [*db_report.differences, *database.differences(db, after)]
     phases.append(
@@ -183,7 +188,7 @@ def command(
 ) -> None:
     """Break the stack in the sandbox, detect, decide, restore, verify. Exit 0 only if all is back exactly."""
     scenario = scenario.upper()
-    if scenario not in {*SCENARIOS, *UNAVAILABLE}:
+    if scenario not in SCENARIOS:
         raise typer.BadParameter("scenario must be A, B, C or D")
     with db_failures(as_json):
         started = history.now()

@@ -68,3 +68,39 @@ def stripe_differences(desired: DesiredState, account: dict[str, dict[str, Any]]
             if price.default and live_product.get("default_price") != live_price["id"]:
                 problems.append(f"product {product.id}: {price.lookup_key} is not its default price")
     return problems
+
+
+def vercel_differences(desired: DesiredState, state: dict[str, Any], stack: Any) -> list[str]:
+    """Every declared variable present once, with its declared value (the dump shows sensitive ones too).
+
+    Values come from the document, the stack's config (decrypted in memory) or its outputs; a variable that
+    follows a secret the stack doesn't know is only checked for presence.
+    """
+    if desired.vercel is None or desired.scope.vercel is None:
+        return []
+    config = {k: v.value for k, v in stack.get_all_config().items()}
+    outputs = stack.outputs().get("webhook_secrets")
+    secrets = dict(getattr(outputs, "value", None) or {})
+    team = state.get("vercel", {}).get(desired.scope.vercel.team, {})
+    problems = []
+    for project, var in desired.vercel.variables():
+        live = [
+            e
+            for e in (team.get("projects", {}).get(project.id, {}).get("env") or [])
+            if e.get("key") == var.name and sorted(e.get("target") or []) == sorted(var.targets)
+        ]
+        if len(live) != 1:
+            problems.append(f"vercel {var.name} ({', '.join(var.targets)}): {len(live)} variables")
+            continue
+        source = var.value_from
+        if source is None:
+            wanted = var.value
+        elif source.secret is not None:
+            wanted = config.get(f"platform-config:{source.secret}")
+        elif source.output is not None:
+            wanted = secrets.get(source.output)
+        else:
+            continue
+        if wanted is not None and live[0].get("value") != wanted:
+            problems.append(f"vercel {var.name} ({', '.join(var.targets)}): value differs")
+    return problems

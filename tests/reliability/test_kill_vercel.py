@@ -20,7 +20,7 @@ from tests.reliability.test_kill import pulumi_update_pids
 from tests.support import ROOT, VENV_BIN, Engine, SandboxProcess
 
 pytestmark = pytest.mark.e2e
-TRIALS = 20
+TRIALS = int(os.environ.get("BACKSTOP_KILL_TRIALS", "20"))
 ACCOUNT = "acct_derrimut_prod"
 KEPT_VARIABLES = (
     "convex-url-production",
@@ -127,6 +127,7 @@ def test_twenty_killed_restores_with_vercel_variables_converge(
         running.wait(timeout=120)
         sandbox.http.delete("/_sandbox/faults")
         again = engine.backstop(*command[1:], ok=(0, 1))
+        assert again.stdout.strip(), f"trial {trial} (kill at {kill_at}): {again.output[-3000:]}"
         report = json.loads(again.stdout)["report"]
         problems = exact(sandbox, engine) + untouched(before, sandbox.dump())
         outcomes.append(
