@@ -46,7 +46,7 @@ PER_OBJECT = {"BACKSTOP_BATCHED_READS": "false"}
 
 def size_of(name: str, scale: float) -> Size:
     base = {"derrimut": DERRIMUT, "half": HALF, "large": LARGE}[name]
-    return base if scale == 1 or base == DERRIMUT else base.scaled(scale, f"{name}×{scale}")
+    return base if scale == 1 or base == DERRIMUT else base.scaled(scale, f"{name}-x{scale}")
 
 
 def per_stack(engine: Engine, label: str, args: list[str], env: dict[str, str]) -> list[Run]:
@@ -102,7 +102,9 @@ def summarise(runs: list[Run]) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size", choices=("derrimut", "half", "large"), default="derrimut")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--latency-ms", type=int, default=50)
@@ -122,35 +124,72 @@ def main() -> None:
             for stack in STACKS:
                 engine.init_stack(stack)
             bench_env(0, False, sandbox)
-            setup = [timed(engine, "set-up: backstop up (skip checkpoints)", s, ["backstop", "up", "--stack", s], SKIP) for s in STACKS]
+            setup = [
+                timed(
+                    engine,
+                    "set-up: backstop up (skip checkpoints)",
+                    s,
+                    ["backstop", "up", "--stack", s],
+                    SKIP,
+                )
+                for s in STACKS
+            ]
             rows.append(summarise(setup))
             print(f"{size.name}: {objects} objects applied in {rows[-1]['seconds']} s", flush=True)
 
             bench_env(args.latency_ms, True, sandbox)
-            measured: list[tuple[str, list[Run]]] = [("(a) refresh, batched", preview(engine, "(a) refresh, batched", {}))]
-            measured.append(("(a) refresh, per-object", preview(engine, "(a) refresh, per-object", PER_OBJECT)))
+            measured: list[tuple[str, list[Run]]] = [
+                ("(a) refresh, batched", preview(engine, "(a) refresh, batched", {}))
+            ]
+            measured.append(
+                ("(a) refresh, per-object", preview(engine, "(a) refresh, per-object", PER_OBJECT))
+            )
             if not args.memory_only:
                 measured.append(("(c) capture", capture(engine, work)))
                 measured.append(
-                    ("(b) restore, batched, checkpoints", restore(engine, sandbox, "(b) restore, batched, checkpoints", {}))
+                    (
+                        "(b) restore, batched, checkpoints",
+                        restore(engine, sandbox, "(b) restore, batched, checkpoints", {}),
+                    )
                 )
             measured.append(
-                ("(b) restore, batched, skip checkpoints", restore(engine, sandbox, "(b) restore, batched, skip checkpoints", SKIP))
+                (
+                    "(b) restore, batched, skip checkpoints",
+                    restore(engine, sandbox, "(b) restore, batched, skip checkpoints", SKIP),
+                )
             )
             if not args.memory_only:
                 measured.append(
                     (
                         "(b) restore, per-object, skip checkpoints",
-                        restore(engine, sandbox, "(b) restore, per-object, skip checkpoints", {**PER_OBJECT, **SKIP}),
+                        restore(
+                            engine,
+                            sandbox,
+                            "(b) restore, per-object, skip checkpoints",
+                            {**PER_OBJECT, **SKIP},
+                        ),
                     )
                 )
                 bench_env(0, False, sandbox)
-                measured.append(("zero latency: (a) refresh, batched", preview(engine, "zero latency: (a) refresh, batched", {})))
                 measured.append(
-                    ("zero latency: (b) restore, batched, checkpoints", restore(engine, sandbox, "zero latency: (b) restore, batched, checkpoints", {}))
+                    (
+                        "zero latency: (a) refresh, batched",
+                        preview(engine, "zero latency: (a) refresh, batched", {}),
+                    )
                 )
                 measured.append(
-                    ("zero latency: (b) restore, batched, skip checkpoints", restore(engine, sandbox, "zero latency: (b) restore, batched, skip checkpoints", SKIP))
+                    (
+                        "zero latency: (b) restore, batched, checkpoints",
+                        restore(engine, sandbox, "zero latency: (b) restore, batched, checkpoints", {}),
+                    )
+                )
+                measured.append(
+                    (
+                        "zero latency: (b) restore, batched, skip checkpoints",
+                        restore(
+                            engine, sandbox, "zero latency: (b) restore, batched, skip checkpoints", SKIP
+                        ),
+                    )
                 )
             for _, runs in measured:
                 rows.append(summarise(runs))
@@ -175,7 +214,8 @@ def main() -> None:
         "objects": sum(objects.values()),
         "prod_objects": objects["prod"],
         "peak_rss_mib": {
-            row["label"]: {stack: data["peak_rss_mib"] for stack, data in row["stacks"].items()} for row in rows
+            row["label"]: {stack: data["peak_rss_mib"] for stack, data in row["stacks"].items()}
+            for row in rows
         },
     }
     result = {
@@ -190,14 +230,22 @@ def main() -> None:
     print(f"{'measurement':<54} {'requests':>8} {'seconds':>8} {'floor s':>8}  by vendor")
     for row in rows:
         vendors = ", ".join(f"{v} {n}" for v, n in sorted(row["by_vendor"].items()))
-        print(f"{row['label']:<54} {row['requests']:>8} {row['seconds']:>8} {row['floor_seconds']:>8}  {vendors}")
+        print(
+            f"{row['label']:<54} {row['requests']:>8} {row['seconds']:>8} "
+            f"{row['floor_seconds']:>8}  {vendors}"
+        )
     for op, ratio in ratios.items():
         print(f"per-object / batched, {op}: {ratio}")
     print("peak RSS (MiB), prod stack:")
     for row in rows:
         prod = row["stacks"]["prod"]["peak_rss_mib"]
         print(f"  {row['label']:<54} pulumi {prod.get('pulumi', 0):>7} plugin {prod.get('plugin', 0):>7}")
-    out = ROOT / "bench" / "results" / f"large_config-{args.size}{'' if args.scale == 1 else f'-x{args.scale}'}.json"
+    out = (
+        ROOT
+        / "bench"
+        / "results"
+        / f"large_config-{args.size}{'' if args.scale == 1 else f'-x{args.scale}'}.json"
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
 

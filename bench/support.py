@@ -34,11 +34,16 @@ class Size:
     env_vars: int = 0
 
     def scaled(self, factor: float, name: str) -> Size:
+        def n(count: int) -> int:
+            return max(1, round(count * factor))
+
         return Size(
             name,
-            *(max(1, round(n * factor)) for n in (self.products, self.prices)),
-            *(max(1, round(n * factor)) for n in (self.stripe_endpoints, self.svix_endpoints)),
-            max(1, round(self.env_vars * factor)),
+            products=n(self.products),
+            prices=n(self.prices),
+            stripe_endpoints=n(self.stripe_endpoints),
+            svix_endpoints=n(self.svix_endpoints),
+            env_vars=n(self.env_vars),
         )
 
 
@@ -85,7 +90,9 @@ def managed_objects(data: dict[str, Any]) -> int:
     total += sum(len(p.get("prices") or []) for p in products)
     for name in ("redirect_urls", "jwt_templates", "allowlist_identifiers", "webhook_endpoints"):
         total += len(clerk.get(name) or [])
-    total += sum(1 for name in ("organization_settings", "instance_settings", "instance_restrictions") if name in clerk)
+    total += sum(
+        1 for name in ("organization_settings", "instance_settings", "instance_restrictions") if name in clerk
+    )
     total += sum(len(vapi.get(name) or []) for name in ("tools", "assistants", "squads"))
     total += sum(len(p.get("env") or []) for p in vercel.get("projects") or [])
     return total
@@ -173,7 +180,9 @@ def bench_env(latency_ms: int, rate_limits: bool, sandbox: SandboxProcess) -> No
     sandbox.http.delete("/_sandbox/faults").raise_for_status()
     sandbox.http.delete("/_sandbox/ratelimits").raise_for_status()
     if latency_ms:
-        sandbox.http.post("/_sandbox/faults", json={"kind": "latency", "latency_ms": latency_ms}).raise_for_status()
+        sandbox.http.post(
+            "/_sandbox/faults", json={"kind": "latency", "latency_ms": latency_ms}
+        ).raise_for_status()
     if rate_limits:
         sandbox.http.post("/_sandbox/ratelimits", json={"enabled": True}).raise_for_status()
 
