@@ -207,6 +207,8 @@ def _kind(cmdline: list[str]) -> str | None:
         return "plugin"
     if "sandbox.vercel_plugin" in joined:
         return "vercel_plugin"
+    if "pulumi-language-python-exec" in joined:
+        return "program"
     return None
 
 
