@@ -11,8 +11,9 @@ Vercel vars; set-up only, at zero latency, with PULUMI_SKIP_CHECKPOINTS=true), t
 (b) scenario A (every managed object deleted in every vendor) then `pulumi up --refresh`: batched reads
     with checkpoints, batched with PULUMI_SKIP_CHECKPOINTS=true, per-object with skip-checkpoints;
 and, at zero latency without rate limits, the same refresh and restore (the engine's own overhead).
---scale multiplies the large counts; --memory-only keeps the set-up, (a) and (b) batched with
-skip-checkpoints. Prints a table and writes bench/results/large_config-<size>.json.
+--scale multiplies the large counts; --memory-only keeps the set-up (which creates everything, as a
+restore from empty does) and (a) batched. Prints a table and writes
+bench/results/large_config-<size>.json after every measurement.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import argparse
 import json
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -101,102 +103,10 @@ def summarise(runs: list[Run]) -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--size", choices=("derrimut", "half", "large"), default="derrimut")
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--latency-ms", type=int, default=50)
-    parser.add_argument("--memory-only", action="store_true")
-    args = parser.parse_args()
-    size = size_of(args.size, args.scale)
-    rows: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory(prefix="backstop-bench-") as tmp:
-        work = Path(tmp)
-        sandbox = SandboxProcess(work / "sandbox")
-        try:
-            sandbox.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
-            engine = Engine(home=work / "engine", sandbox=sandbox)
-            engine.use_project_copy()  # capture writes the captured secrets into Pulumi.<stack>.yaml
-            objects = write_documents(work / "snapshots", size)
-            engine.extra_env["BACKSTOP_SNAPSHOTS_DIR"] = str(work / "snapshots")
-            for stack in STACKS:
-                engine.init_stack(stack)
-            bench_env(0, False, sandbox)
-            setup = [
-                timed(
-                    engine,
-                    "set-up: backstop up (skip checkpoints)",
-                    s,
-                    ["backstop", "up", "--stack", s],
-                    SKIP,
-                )
-                for s in STACKS
-            ]
-            rows.append(summarise(setup))
-            print(f"{size.name}: {objects} objects applied in {rows[-1]['seconds']} s", flush=True)
-
-            bench_env(args.latency_ms, True, sandbox)
-            measured: list[tuple[str, list[Run]]] = [
-                ("(a) refresh, batched", preview(engine, "(a) refresh, batched", {}))
-            ]
-            measured.append(
-                ("(a) refresh, per-object", preview(engine, "(a) refresh, per-object", PER_OBJECT))
-            )
-            if not args.memory_only:
-                measured.append(("(c) capture", capture(engine, work)))
-                measured.append(
-                    (
-                        "(b) restore, batched, checkpoints",
-                        restore(engine, sandbox, "(b) restore, batched, checkpoints", {}),
-                    )
-                )
-            measured.append(
-                (
-                    "(b) restore, batched, skip checkpoints",
-                    restore(engine, sandbox, "(b) restore, batched, skip checkpoints", SKIP),
-                )
-            )
-            if not args.memory_only:
-                measured.append(
-                    (
-                        "(b) restore, per-object, skip checkpoints",
-                        restore(
-                            engine,
-                            sandbox,
-                            "(b) restore, per-object, skip checkpoints",
-                            {**PER_OBJECT, **SKIP},
-                        ),
-                    )
-                )
-                bench_env(0, False, sandbox)
-                measured.append(
-                    (
-                        "zero latency: (a) refresh, batched",
-                        preview(engine, "zero latency: (a) refresh, batched", {}),
-                    )
-                )
-                measured.append(
-                    (
-                        "zero latency: (b) restore, batched, checkpoints",
-                        restore(engine, sandbox, "zero latency: (b) restore, batched, checkpoints", {}),
-                    )
-                )
-                measured.append(
-                    (
-                        "zero latency: (b) restore, batched, skip checkpoints",
-                        restore(
-                            engine, sandbox, "zero latency: (b) restore, batched, skip checkpoints", SKIP
-                        ),
-                    )
-                )
-            for _, runs in measured:
-                rows.append(summarise(runs))
-                row = rows[-1]
-                print(f"  {row['label']:<52} {row['requests']:>6} req {row['seconds']:>8} s", flush=True)
-        finally:
-            sandbox.stop()
+def write(
+    out: Path, size: Size, objects: dict[str, int], latency_ms: int, rows: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The results so far (written after every measurement, so a long run that stops keeps them)."""
     by_label = {row["label"]: row for row in rows}
     ratios = {}
     for op, batched, per_object in (
@@ -221,11 +131,97 @@ def main() -> None:
     result = {
         "size": size.__dict__,
         "objects": objects,
-        "latency_ms": args.latency_ms,
+        "latency_ms": latency_ms,
         "rows": rows,
         "per_object_over_batched": ratios,
         "memory": memory,
     }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--size", choices=("derrimut", "half", "large"), default="derrimut")
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--latency-ms", type=int, default=50)
+    parser.add_argument("--memory-only", action="store_true")
+    args = parser.parse_args()
+    size = size_of(args.size, args.scale)
+    rows: list[dict[str, Any]] = []
+    zero = False
+    out = (
+        ROOT
+        / "bench"
+        / "results"
+        / f"large_config-{args.size}{'' if args.scale == 1 else f'-x{args.scale}'}.json"
+    )
+    with tempfile.TemporaryDirectory(prefix="backstop-bench-") as tmp:
+        work = Path(tmp)
+        sandbox = SandboxProcess(work / "sandbox")
+        try:
+            sandbox.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
+            engine = Engine(home=work / "engine", sandbox=sandbox)
+            engine.use_project_copy()  # capture writes the captured secrets into Pulumi.<stack>.yaml
+            objects = write_documents(work / "snapshots", size)
+            engine.extra_env["BACKSTOP_SNAPSHOTS_DIR"] = str(work / "snapshots")
+            for stack in STACKS:
+                engine.init_stack(stack)
+            bench_env(0, False, sandbox)
+            setup = [
+                timed(
+                    engine,
+                    "set-up: backstop up (skip checkpoints)",
+                    s,
+                    ["backstop", "up", "--stack", s],
+                    SKIP,
+                )
+                for s in STACKS
+            ]
+            rows.append(summarise(setup))
+            print(f"{size.name}: {objects} objects applied in {rows[-1]['seconds']} s", flush=True)
+            write(out, size, objects, args.latency_ms, rows)
+
+            steps: dict[str, Callable[[], list[Run]]] = {
+                "(a) refresh, batched": lambda: preview(engine, "(a) refresh, batched", {}),
+                "(a) refresh, per-object": lambda: preview(engine, "(a) refresh, per-object", PER_OBJECT),
+                "(c) capture": lambda: capture(engine, work),
+                "(b) restore, batched, checkpoints": lambda: restore(
+                    engine, sandbox, "(b) restore, batched, checkpoints", {}
+                ),
+                "(b) restore, batched, skip checkpoints": lambda: restore(
+                    engine, sandbox, "(b) restore, batched, skip checkpoints", SKIP
+                ),
+                "(b) restore, per-object, skip checkpoints": lambda: restore(
+                    engine, sandbox, "(b) restore, per-object, skip checkpoints", {**PER_OBJECT, **SKIP}
+                ),
+                "zero latency: (a) refresh, batched": lambda: preview(
+                    engine, "zero latency: (a) refresh, batched", {}
+                ),
+                "zero latency: (b) restore, batched, checkpoints": lambda: restore(
+                    engine, sandbox, "zero latency: (b) restore, batched, checkpoints", {}
+                ),
+                "zero latency: (b) restore, batched, skip checkpoints": lambda: restore(
+                    engine, sandbox, "zero latency: (b) restore, batched, skip checkpoints", SKIP
+                ),
+            }
+            chosen = ["(a) refresh, batched"] if args.memory_only else list(steps)
+            bench_env(args.latency_ms, True, sandbox)
+            for label in chosen:
+                if label.startswith("zero latency") and not zero:
+                    bench_env(0, False, sandbox)
+                    zero = True
+                rows.append(summarise(steps[label]()))
+                row = rows[-1]
+                print(f"  {row['label']:<52} {row['requests']:>6} req {row['seconds']:>8} s", flush=True)
+                write(out, size, objects, args.latency_ms, rows)
+        finally:
+            sandbox.stop()
+    result = write(out, size, objects, args.latency_ms, rows)
+    ratios = result["per_object_over_batched"]
     print(f"\n{size.name}: {objects} objects, {args.latency_ms} ms per request, documented rate limits on")
     print(f"{'measurement':<54} {'requests':>8} {'seconds':>8} {'floor s':>8}  by vendor")
     for row in rows:
