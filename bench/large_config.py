@@ -161,7 +161,9 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory(prefix="backstop-bench-") as tmp:
         work = Path(tmp)
-        sandbox = SandboxProcess(work / "sandbox")
+        # In memory only: persisting rewrites the whole state file after every change, which at
+        # thousands of objects made the sandbox the bottleneck (see bench/README.md).
+        sandbox = SandboxProcess(work / "sandbox", persist=False)
         try:
             sandbox.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
             engine = Engine(home=work / "engine", sandbox=sandbox)
