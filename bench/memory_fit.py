@@ -3,7 +3,8 @@
 Run after bench/large_config.py at the three sizes (each writes bench/results/large_config-<size>.json):
     .venv/bin/python bench/memory_fit.py
 The plugin's baseline is its RSS once started and serving, with no object (measured here: the plugin
-launched as the engine launches it, read after it prints its port). The exponent is the least-squares
+launched as the engine launches it, with an engine address nothing listens on, read after it prints
+its port). The exponent is the least-squares
 log-log slope of (peak - baseline) against the prod stack's object count; for `pulumi` the same without a
 baseline subtracted (its own start-up cost is not separated). Writes bench/results/memory_fit.json.
 """
@@ -30,7 +31,9 @@ MEASURED = (
 def plugin_baseline_mib() -> float:
     """VmRSS of bin/pulumi-resource-backstop once it is listening (after its imports), no object yet."""
     process = subprocess.Popen(
-        [str(ROOT / "bin" / "pulumi-resource-backstop")], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        [str(ROOT / "bin" / "pulumi-resource-backstop"), "127.0.0.1:1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     try:
         assert process.stdout is not None
