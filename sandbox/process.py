@@ -12,8 +12,11 @@ class SandboxStartError(RuntimeError):
     pass
 
 
-def spawn(workdir: Path, seed: int | None = None, quiet: bool = True) -> tuple[subprocess.Popen[str], int]:
-    """Starts the server with its state in `workdir`, and waits until it has bound its port."""
+def spawn(
+    workdir: Path, seed: int | None = None, quiet: bool = True, persist: bool = True
+) -> tuple[subprocess.Popen[str], int]:
+    """Starts the server with its state in `workdir` (in memory only unless `persist`), and waits until it
+    has bound its port."""
     workdir.mkdir(parents=True, exist_ok=True)
     port_file = workdir / "port"
     port_file.unlink(missing_ok=True)
@@ -28,8 +31,7 @@ def spawn(workdir: Path, seed: int | None = None, quiet: bool = True) -> tuple[s
             "0",
             "--port-file",
             str(port_file),
-            "--state",
-            str(workdir / "sandbox-state.json"),
+            *(["--state", str(workdir / "sandbox-state.json")] if persist else []),
             *(["--seed", str(seed)] if seed is not None else []),
         ],
         stdout=subprocess.PIPE if quiet else None,

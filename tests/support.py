@@ -33,8 +33,8 @@ SESSION_ROUTES = ("clerk POST /v1/webhooks/svix_url", "svix POST /api/v1/auth/on
 class SandboxProcess:
     """`backstop sandbox serve` on a free port, as a user would start it."""
 
-    def __init__(self, workdir: Path, seed: int | None = None) -> None:
-        self.process, self.port = spawn(workdir, seed)
+    def __init__(self, workdir: Path, seed: int | None = None, persist: bool = True) -> None:
+        self.process, self.port = spawn(workdir, seed, persist=persist)
         self.url = f"http://127.0.0.1:{self.port}"
         self.http = httpx.Client(base_url=self.url, timeout=30)
 

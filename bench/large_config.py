@@ -1,0 +1,252 @@
+"""API calls, wall time and peak memory of refresh, restore and capture on the derrimut fixture or a large
+configuration (1,000 products, 3,000 prices, 16 Stripe and 34 Svix webhook endpoints, 500 Vercel env vars).
+
+Run: .venv/bin/python bench/large_config.py --size derrimut|half|large [--scale F] [--memory-only]
+Seeds a private sandbox with the derrimut fixture, writes staging.yaml and prod.yaml (prod grown to the size)
+in a temp folder (BACKSTOP_SNAPSHOTS_DIR), applies both with `backstop up` (which adopts the fixture's
+Vercel vars; set-up only, at zero latency, with PULUMI_SKIP_CHECKPOINTS=true), then, with the sandbox adding
+--latency-ms to every request and the vendors' documented rate limits on, measures per stack:
+(a) `pulumi preview --refresh --expect-no-changes`, batched and per-object reads;
+(c) `backstop capture`;
+(b) scenario A (every managed object deleted in every vendor) then `pulumi up --refresh`: batched reads
+    with checkpoints, batched with PULUMI_SKIP_CHECKPOINTS=true, per-object with skip-checkpoints;
+and, at zero latency without rate limits, the same refresh and restore (the engine's own overhead).
+--scale multiplies the large counts; --memory-only keeps the set-up (which creates everything, as a
+restore from empty does) and (a) batched. Prints a table and writes
+bench/results/large_config-<size>.json after every measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.support import (  # noqa: E402
+    DERRIMUT,
+    HALF,
+    LARGE,
+    STACKS,
+    Run,
+    Size,
+    bench_env,
+    scenario_a,
+    timed,
+    write_documents,
+)
+from tests.support import Engine, SandboxProcess  # noqa: E402
+
+SKIP = {"PULUMI_SKIP_CHECKPOINTS": "true"}
+PER_OBJECT = {"BACKSTOP_BATCHED_READS": "false"}
+
+
+def size_of(name: str, scale: float) -> Size:
+    base = {"derrimut": DERRIMUT, "half": HALF, "large": LARGE}[name]
+    return base if scale == 1 or base == DERRIMUT else base.scaled(scale, f"{name}-x{scale}")
+
+
+def per_stack(engine: Engine, label: str, args: list[str], env: dict[str, str]) -> list[Run]:
+    return [timed(engine, label, stack, [*args, "--stack", stack], env) for stack in STACKS]
+
+
+def preview(engine: Engine, label: str, env: dict[str, str]) -> list[Run]:
+    return per_stack(engine, label, ["preview", "--refresh", "--expect-no-changes"], env)
+
+
+def restore(engine: Engine, sandbox: SandboxProcess, label: str, env: dict[str, str]) -> list[Run]:
+    sandbox.load(scenario_a(sandbox.dump()))
+    sandbox.http.delete("/_sandbox/requests").raise_for_status()
+    return per_stack(engine, label, ["up", "--refresh", "--yes", "--skip-preview"], env)
+
+
+def capture(engine: Engine, work: Path) -> list[Run]:
+    return [
+        timed(
+            engine,
+            "capture",
+            stack,
+            ["backstop", "capture", "--stack", stack, "--output", str(work / f"captured-{stack}.yaml")],
+            {},
+        )
+        for stack in STACKS
+    ]
+
+
+def summarise(runs: list[Run]) -> dict[str, Any]:
+    """One measurement over both stacks, run one after the other: counts and times add up."""
+    by_vendor: dict[str, int] = {}
+    for run in runs:
+        for vendor, n in run.by_vendor.items():
+            by_vendor[vendor] = by_vendor.get(vendor, 0) + n
+    return {
+        "label": runs[0].label,
+        "requests": sum(r.requests for r in runs),
+        "by_vendor": by_vendor,
+        "seconds": round(sum(r.seconds for r in runs), 2),
+        "floor_seconds": round(sum(r.floor_seconds() for r in runs), 2),
+        "stacks": {
+            r.stack: {
+                "requests": r.requests,
+                "by_vendor": r.by_vendor,
+                "seconds": r.seconds,
+                "floor_seconds": r.floor_seconds(),
+                "peak_rss_mib": {k: r.peaks.mib(k) for k in sorted(r.peaks.kib)},
+            }
+            for r in runs
+        },
+    }
+
+
+def write(
+    out: Path, size: Size, objects: dict[str, int], latency_ms: int, rows: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The results so far (written after every measurement, so a long run that stops keeps them)."""
+    by_label = {row["label"]: row for row in rows}
+    ratios = {}
+    for op, batched, per_object in (
+        ("refresh", "(a) refresh, batched", "(a) refresh, per-object"),
+        ("restore", "(b) restore, batched, skip checkpoints", "(b) restore, per-object, skip checkpoints"),
+    ):
+        if batched in by_label and per_object in by_label:
+            b, p = by_label[batched], by_label[per_object]
+            ratios[op] = {
+                "requests": round(p["requests"] / b["requests"], 1),
+                "seconds": round(p["seconds"] / b["seconds"], 2),
+                "floor": round(p["floor_seconds"] / b["floor_seconds"], 1) if b["floor_seconds"] else None,
+            }
+    memory = {
+        "objects": sum(objects.values()),
+        "prod_objects": objects["prod"],
+        "peak_rss_mib": {
+            row["label"]: {stack: data["peak_rss_mib"] for stack, data in row["stacks"].items()}
+            for row in rows
+        },
+    }
+    result = {
+        "size": size.__dict__,
+        "objects": objects,
+        "latency_ms": latency_ms,
+        "rows": rows,
+        "per_object_over_batched": ratios,
+        "memory": memory,
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--size", choices=("derrimut", "half", "large"), default="derrimut")
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--latency-ms", type=int, default=50)
+    parser.add_argument("--memory-only", action="store_true")
+    args = parser.parse_args()
+    size = size_of(args.size, args.scale)
+    rows: list[dict[str, Any]] = []
+    zero = False
+    out = (
+        ROOT
+        / "bench"
+        / "results"
+        / f"large_config-{args.size}{'' if args.scale == 1 else f'-x{args.scale}'}.json"
+    )
+    with tempfile.TemporaryDirectory(prefix="backstop-bench-") as tmp:
+        work = Path(tmp)
+        # In memory only: persisting rewrites the whole state file after every change, which at
+        # thousands of objects made the sandbox the bottleneck (see bench/README.md).
+        sandbox = SandboxProcess(work / "sandbox", persist=False)
+        try:
+            sandbox.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
+            engine = Engine(home=work / "engine", sandbox=sandbox)
+            engine.use_project_copy()  # capture writes the captured secrets into Pulumi.<stack>.yaml
+            objects = write_documents(work / "snapshots", size)
+            engine.extra_env["BACKSTOP_SNAPSHOTS_DIR"] = str(work / "snapshots")
+            for stack in STACKS:
+                engine.init_stack(stack)
+            bench_env(0, False, sandbox)
+            setup = [
+                timed(
+                    engine,
+                    "set-up: backstop up (skip checkpoints)",
+                    s,
+                    ["backstop", "up", "--stack", s],
+                    SKIP,
+                )
+                for s in STACKS
+            ]
+            rows.append(summarise(setup))
+            print(f"{size.name}: {objects} objects applied in {rows[-1]['seconds']} s", flush=True)
+            write(out, size, objects, args.latency_ms, rows)
+
+            steps: dict[str, Callable[[], list[Run]]] = {
+                "(a) refresh, batched": lambda: preview(engine, "(a) refresh, batched", {}),
+                "(a) refresh, per-object": lambda: preview(engine, "(a) refresh, per-object", PER_OBJECT),
+                "(c) capture": lambda: capture(engine, work),
+                "(b) restore, batched, checkpoints": lambda: restore(
+                    engine, sandbox, "(b) restore, batched, checkpoints", {}
+                ),
+                "(b) restore, batched, skip checkpoints": lambda: restore(
+                    engine, sandbox, "(b) restore, batched, skip checkpoints", SKIP
+                ),
+                "(b) restore, per-object, skip checkpoints": lambda: restore(
+                    engine, sandbox, "(b) restore, per-object, skip checkpoints", {**PER_OBJECT, **SKIP}
+                ),
+                "zero latency: (a) refresh, batched": lambda: preview(
+                    engine, "zero latency: (a) refresh, batched", {}
+                ),
+                "zero latency: (b) restore, batched, checkpoints": lambda: restore(
+                    engine, sandbox, "zero latency: (b) restore, batched, checkpoints", {}
+                ),
+                "zero latency: (b) restore, batched, skip checkpoints": lambda: restore(
+                    engine, sandbox, "zero latency: (b) restore, batched, skip checkpoints", SKIP
+                ),
+            }
+            chosen = ["(a) refresh, batched"] if args.memory_only else list(steps)
+            bench_env(args.latency_ms, True, sandbox)
+            for label in chosen:
+                if label.startswith("zero latency") and not zero:
+                    bench_env(0, False, sandbox)
+                    zero = True
+                rows.append(summarise(steps[label]()))
+                row = rows[-1]
+                print(f"  {row['label']:<52} {row['requests']:>6} req {row['seconds']:>8} s", flush=True)
+                write(out, size, objects, args.latency_ms, rows)
+        finally:
+            sandbox.stop()
+    result = write(out, size, objects, args.latency_ms, rows)
+    ratios = result["per_object_over_batched"]
+    print(f"\n{size.name}: {objects} objects, {args.latency_ms} ms per request, documented rate limits on")
+    print(f"{'measurement':<54} {'requests':>8} {'seconds':>8} {'floor s':>8}  by vendor")
+    for row in rows:
+        vendors = ", ".join(f"{v} {n}" for v, n in sorted(row["by_vendor"].items()))
+        print(
+            f"{row['label']:<54} {row['requests']:>8} {row['seconds']:>8} "
+            f"{row['floor_seconds']:>8}  {vendors}"
+        )
+    for op, ratio in ratios.items():
+        print(f"per-object / batched, {op}: {ratio}")
+    print("peak RSS (MiB), prod stack:")
+    for row in rows:
+        prod = row["stacks"]["prod"]["peak_rss_mib"]
+        print(f"  {row['label']:<54} pulumi {prod.get('pulumi', 0):>7} plugin {prod.get('plugin', 0):>7}")
+    out = (
+        ROOT
+        / "bench"
+        / "results"
+        / f"large_config-{args.size}{'' if args.scale == 1 else f'-x{args.scale}'}.json"
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
