@@ -18,8 +18,9 @@ from tests.support import VENV_BIN, Engine, SandboxProcess
 pytestmark = pytest.mark.e2e
 
 
-def pulumi_update_pids() -> list[int]:
-    pattern = f"{VENV_BIN}/pulumi( --non-interactive)? up "  # the Automation API puts the flag first
+def pulumi_update_pids(project: Path) -> list[int]:
+    """The `pulumi up` processes `backstop` started on this project (its own .venv path names them)."""
+    pattern = f"{project}/.venv/bin/pulumi( --non-interactive)? up "  # the Automation API puts the flag first
     found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout
     return [int(pid) for pid in found.split()]
 
@@ -44,7 +45,7 @@ def test_a_killed_restore_converges_on_rerun(
     while sandbox.requests()["mutating"] < kill_at:
         assert time.monotonic() < deadline and restore.poll() is None, "the restore ended before the kill"
         time.sleep(0.05)
-    killed = pulumi_update_pids()
+    killed = pulumi_update_pids(engine.project)
     for pid in killed:
         os.kill(pid, signal.SIGKILL)
     restore.wait(timeout=60)

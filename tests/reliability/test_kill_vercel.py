@@ -120,7 +120,7 @@ def test_twenty_killed_restores_with_vercel_variables_converge(
         killed: list[int] = []
         while not killed and running.poll() is None and time.monotonic() < deadline:
             if sandbox.requests()["mutating"] >= kill_at:
-                killed = pulumi_update_pids()
+                killed = pulumi_update_pids(engine.project)
                 for pid in killed:
                     os.kill(pid, signal.SIGKILL)
             time.sleep(0.02)
