@@ -348,6 +348,94 @@ CASES: list[tuple[str, str, str, str, str]] = [
 ]
 
 
+VERCEL_BASE = (
+    BASE.replace(
+        "    mode: test\n",
+        "    mode: test\n  vercel:\n    team: team_derrimut\n    projects: [prj_DerrimutPlatformSandbox00001]\n",
+        1,
+    )
+    + """\
+vercel:
+  projects:
+    - key: platform
+      id: prj_DerrimutPlatformSandbox00001
+      env:
+        - key: app-url
+          name: NEXT_PUBLIC_APP_URL
+          targets: [production]
+          value: https://app.example.com
+        - key: stripe-secret
+          name: STRIPE_WEBHOOK_SECRET
+          targets: [production]
+          sensitive: true
+          value_from: {output: stripe.webhook_endpoints.app.secret}
+"""
+)
+VERCEL_CASES: list[tuple[str, str, str, str, str]] = [
+    (
+        "vercel-inline-secret",
+        "value_from: {output: stripe.webhook_endpoints.app.secret}",
+        "value: whsec_pasted_by_hand",
+        "vercel.projects[0].env[1]",
+        "holds a secret, which must not be inline",
+    ),
+    (
+        "vercel-dangling-output",
+        "stripe.webhook_endpoints.app.secret}",
+        "stripe.webhook_endpoints.checkout.secret}",
+        "<document>",
+        "names an object this document does not declare",
+    ),
+    (
+        "vercel-sensitive-development",
+        "STRIPE_WEBHOOK_SECRET\n          targets: [production]",
+        "STRIPE_WEBHOOK_SECRET\n          targets: [development]",
+        "vercel.projects[0].env[1]",
+        "Vercel does not allow sensitive variables in the development target",
+    ),
+    (
+        "vercel-project-outside-scope",
+        "      id: prj_DerrimutPlatformSandbox00001",
+        "      id: prj_SomeoneElsesProject",
+        "<document>",
+        "is outside scope.vercel.projects",
+    ),
+    (
+        "vercel-target-typo",
+        "          targets: [production]\n          value:",
+        "          targets: [prod]\n          value:",
+        "vercel.projects[0].env[0].targets[0]",
+        "Input should be 'production', 'preview' or 'development'",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "old", "new", "path", "reason"), VERCEL_CASES, ids=[c[0] for c in VERCEL_CASES]
+)
+def test_bad_vercel_section(
+    engine: Engine,
+    sandbox: SandboxProcess,
+    tmp_path: Path,
+    case: str,
+    old: str,
+    new: str,
+    path: str,
+    reason: str,
+) -> None:
+    assert old in VERCEL_BASE, case
+    document = tmp_path / f"{case}.yaml"
+    document.write_text(VERCEL_BASE.replace(old, new, 1))
+    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(document)
+    failed = engine.backstop("drift", "--stack", "staging", ok=(2,))
+    message = " ".join(failed.stderr.split())
+    assert str(document) in message and path in message and reason in message, failed.stderr
+    engine.init_stack("staging")
+    preview = engine.pulumi("preview", "--stack", "staging", ok=(1,))
+    assert "invalid desired state" in preview.output
+    assert sandbox.requests()["total"] == 0
+
+
 @pytest.fixture(scope="module")
 def bad_documents(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("bad")
@@ -358,7 +446,8 @@ def bad_documents(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_corpus_is_large_enough() -> None:
-    assert len(CASES) >= 50 and len({c[0] for c in CASES}) == len(CASES)
+    every = [c[0] for c in [*CASES, *VERCEL_CASES]]
+    assert len(every) >= 50 and len(set(every)) == len(every)
 
 
 @pytest.mark.parametrize(
