@@ -161,3 +161,6 @@ def test_a_sensitive_value_written_out_of_band_is_reported_and_put_back(
     assert report["redeployed"] in {d["job"]["id"] for d in deployments.values()}
     assert value_of(sandbox, "CONVEX_DEPLOY_KEY", ["production"]) == declared
     assert json.loads(engine.backstop("drift", "--stack", "prod", "--json").stdout)["out_of_band"] == []
+    for canary in (declared, "prod:tampered", url, endpoint_secret(sandbox, "staging")):
+        assert canary and canary not in engine.all_output(), "a secret reached stdout or stderr"
+        assert engine.files_containing(canary) == [], "a secret reached a file (state, backups, reports)"
