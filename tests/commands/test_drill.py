@@ -41,7 +41,7 @@ def test_drills_refuse_real_services(engine: Engine, sandbox: SandboxProcess) ->
     assert "drills run only against the sandbox" in refused.stderr
     engine.extra_env["BACKSTOP_SANDBOX_URL"] = sandbox.url
     unavailable = engine.backstop("drill", "--stack", "staging", "--scenario", "C", ok=(2,))
-    assert "needs Vercel env vars" in unavailable.stderr
+    assert "staging owns no Vercel project" in " ".join(unavailable.stderr.split())
     assert sandbox.requests()["total"] == 0
 
 
@@ -52,3 +52,25 @@ def test_drills_refuse_when_any_vendor_is_real(engine: Engine, sandbox: SandboxP
     refused = engine.backstop("drill", "--stack", "staging", "--scenario", "A", ok=(2,))
     assert "drills run only against the sandbox" in refused.stderr
     assert sandbox.requests()["total"] == 0
+
+
+def test_scenario_c_brings_back_every_environment_variable(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    from tests.reliability.test_kill_vercel import lose_everything, small_prod_document
+
+    sandbox.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    small_prod_document(folder)
+    engine.extra_env.update(BACKSTOP_SANDBOX_URL=sandbox.url, BACKSTOP_SNAPSHOTS_DIR=str(folder))
+    lose_everything(sandbox)  # prod creates its endpoints, so their secrets are known
+    engine.init_stack("prod")
+    engine.backstop("up", "--stack", "prod")
+    staging_before = sandbox.dump()["stripe"]["acct_derrimut_staging"]
+
+    done = json.loads(engine.backstop("drill", "--stack", "prod", "--scenario", "C", "--json").stdout)
+    report = done["report"]
+    assert report["restored_exactly"] is True, report["differences"]
+    assert report["broken"] == ["vercel prj_DerrimutPlatformSandbox00001: 6 environment variables deleted"]
+    assert sandbox.dump()["stripe"]["acct_derrimut_staging"] == staging_before
