@@ -183,7 +183,7 @@ def repair_checkpoint(stack: str) -> str | None:
         return None
     except auto.errors.CommandError as exc:
         if "failed to load checkpoint" not in str(exc):
-            raise
+            return None  # readable, or no stack at all: not this function's business
     current = root / ".pulumi" / "stacks" / "platform-config" / f"{stack}.json"
     older = sorted(
         (root / ".pulumi" / "backups" / "platform-config" / stack).glob(f"{stack}.*.json"),

@@ -7,19 +7,25 @@ the desired state declares. Nothing is changed, live or in the state.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from pulumi.automation import EngineEvent
+from ruamel.yaml import YAML
 
 from backstop.adopt.runner import live_variables, managed_urns
 from backstop.alerts import Alert
 from backstop.backups import history
-from backstop.commands.common import DRIFT, OK, emit, failures, notify, out
+from backstop.clients.errors import VendorError
+from backstop.commands.capture import build
+from backstop.commands.common import DRIFT, OK, Failure, emit, failures, notify, out
 from backstop.drift import vercel
+from backstop.drift.unmanaged import load_ignore, unmanaged
 from backstop.model import DesiredState, load_document
-from backstop.workspace import backups_dir, document_path, last_update_end, select
+from backstop.workspace import PROJECT_DIR, backups_dir, document_path, last_update_end, select
 
+IGNORE_FILE = ".backstopignore"
 IGNORED_OPS = {"same", "refresh", "read", "read-replacement", "discard"}
 KINDS = {
     "create": "missing live (deleted out of band, or newly declared)",
@@ -71,13 +77,18 @@ def managed_drift(stack_name: str) -> list[Change]:
 class Report:
     managed: list[Change]
     out_of_band: list[vercel.OutOfBand]
-    unmanaged: list[vercel.Unmanaged]
+    unmanaged: list[str]
+    """Live objects in the stack's scope that no declaration matches (`.backstopignore` leaves some out)."""
     asserted: list[str]
     """Write-only values Backstop asserts but can't read back: drift can't observe them."""
 
+    strict: bool = False
+    """Unmanaged objects count as drift (`--strict`); otherwise they are reported only."""
+
     @property
     def drifted(self) -> int:
-        return len(self.managed) + len(self.out_of_band) + len(self.unmanaged)
+        counted = [u for u in self.unmanaged if not u.startswith("not checked")] if self.strict else []
+        return len(self.managed) + len(self.out_of_band) + len(counted)
 
 
 def asserted_not_observed(document: DesiredState) -> list[str]:
@@ -89,16 +100,26 @@ def asserted_not_observed(document: DesiredState) -> list[str]:
 
 
 def drift_report(stack_name: str) -> Report:
-    document = load_document(document_path(stack_name))
+    path = document_path(stack_name)
+    document = load_document(path)
     changes = managed_drift(stack_name)
     out_of_band: list[vercel.OutOfBand] = []
-    unmanaged: list[vercel.Unmanaged] = []
-    if document.scope.vercel is not None:
+    if document.vercel is not None and document.scope.vercel is not None:
         stack = select(stack_name)
-        out_of_band, unmanaged = vercel.classify(
+        out_of_band, _ = vercel.classify(
             document, live_variables(stack, document), managed_urns(stack_name), last_update_end(stack)
         )
-    return Report(changes, out_of_band, unmanaged, asserted_not_observed(document))
+    return Report(changes, out_of_band, unmanaged_objects(stack_name, path), asserted_not_observed(document))
+
+
+def unmanaged_objects(stack_name: str, path: Path) -> list[str]:
+    """What capture reads inside the scope, minus what the document declares and what is ignored."""
+    try:
+        live = build(stack_name, [], None).document
+    except (Failure, VendorError) as exc:
+        return [f"not checked: {exc}"]
+    declared = YAML(typ="safe").load(path.read_text()) or {}
+    return unmanaged(live, declared, load_ignore(PROJECT_DIR / IGNORE_FILE))
 
 
 def command(
@@ -107,6 +128,9 @@ def command(
         str | None, typer.Option("--notify", help="Slack-compatible webhook to post to when drift is found")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Unmanaged objects in the stack's scope count as drift")
+    ] = False,
 ) -> None:
     """Compare live services with the desired state.
 
@@ -116,13 +140,14 @@ def command(
         started = history.now()
         with out.status(f"reading {stack}'s live objects…"):
             report = drift_report(stack)
+        report.strict = strict
         changes = report.managed
         history.record(backups_dir(), history.event("drift", stack, started, True, drifted=report.drifted))
         if report.drifted:
             listed = ", ".join(
                 [f"{c.name} ({c.op})" for c in changes]
                 + [f"{o.name} ({', '.join(o.targets)}) changed out of band" for o in report.out_of_band]
-                + [f"{u.name} ({', '.join(u.targets)}) unmanaged" for u in report.unmanaged]
+                + ([f"{len(report.unmanaged)} unmanaged"] if strict and report.unmanaged else [])
             )
             notify(
                 Alert(
@@ -150,11 +175,13 @@ def command(
                     f"  changed  {oob.name} ({', '.join(oob.targets)}): sensitive value changed out of band "
                     f"at {oob.updated_at:%Y-%m-%d %H:%M:%S} UTC (after the last `pulumi up`)"
                 )
-            for extra in report.unmanaged:
+            if report.unmanaged:
                 out.print(
-                    f"  unmanaged {extra.name} ({', '.join(extra.targets)}) in {extra.project}: "
-                    "live, in this stack's scope, declared by no stack"
+                    f"unmanaged ({len(report.unmanaged)}: live in {stack}'s scope, not declared; "
+                    f"list known extras in {IGNORE_FILE}):"
                 )
+                for extra in report.unmanaged:
+                    out.print(f"  {extra}")
             if report.asserted:
                 out.print(f"asserted, not observed ({len(report.asserted)} write-only values):")
                 for line in report.asserted:
@@ -170,7 +197,7 @@ def command(
                 "in_sync": not report.drifted,
                 "managed": [asdict(c) for c in changes],
                 "out_of_band": [asdict(o) for o in report.out_of_band],
-                "unmanaged": [asdict(u) for u in report.unmanaged],
+                "unmanaged": report.unmanaged,
                 "asserted_not_observed": report.asserted,
             },
             human,

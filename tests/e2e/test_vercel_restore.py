@@ -132,7 +132,10 @@ def test_a_sensitive_value_written_out_of_band_is_reported_and_put_back(
             "vercel:\n  projects:", "vercel:\n  redeploy_hook: vercel-redeploy-hook\n  projects:"
         )
     )
-    assert json.loads(engine.backstop("drift", "--stack", "prod", "--json").stdout)["in_sync"] is True
+    first = json.loads(engine.backstop("drift", "--stack", "prod", "--json").stdout)
+    assert first["in_sync"] is True, "unmanaged objects are reported, not counted, without --strict"
+    assert "stripe.products:no-lock-in" in first["unmanaged"]  # this copy of prod declares no products
+    engine.backstop("drift", "--stack", "prod", "--strict", ok=(1,))
     declared = value_of(sandbox, "CONVEX_DEPLOY_KEY", ["production"])
     target = next(
         e for e in variables(sandbox) if e["key"] == "CONVEX_DEPLOY_KEY" and e["target"] == ["production"]

@@ -1,0 +1,71 @@
+"""Live objects in scope that the document doesn't declare, by natural key, minus `.backstopignore`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backstop.drift.unmanaged import load_ignore, unmanaged
+
+LIVE = {
+    "stripe": {
+        "webhook_endpoints": [
+            {"url": "https://a.example.com/hook"},
+            {"url": "https://legacy.example.com/hook"},
+        ],
+        "products": [{"id": "no-lock-in"}, {"id": "old-plan"}],
+    },
+    "clerk": {"redirect_urls": [{"url": "https://app.example.com/callback"}, {"url": "myapp://callback"}]},
+    "vapi": {
+        "tools": [{"function": {"name": "get_membership_status"}}],
+        "assistants": [{"name": "Receptionist"}, {"name": "Experiment"}],
+    },
+    "vercel": {
+        "projects": [
+            {
+                "id": "prj_1",
+                "env": [
+                    {"name": "NEXT_PUBLIC_URL", "targets": ["production"]},
+                    {"name": "LEGACY_FLAG", "targets": ["preview"]},
+                ],
+            }
+        ]
+    },
+}
+DECLARED = {
+    "stripe": {
+        "webhook_endpoints": [{"url": "https://a.example.com/hook"}],
+        "products": [{"id": "no-lock-in"}],
+    },
+    "clerk": {"redirect_urls": [{"url": "https://app.example.com/callback"}]},
+    "vapi": {
+        "tools": [{"function": {"name": "get_membership_status"}}],
+        "assistants": [{"name": "Receptionist"}],
+    },
+    "vercel": {
+        "projects": [{"id": "prj_1", "env": [{"name": "NEXT_PUBLIC_URL", "targets": ["production"]}]}]
+    },
+}
+
+
+def test_every_undeclared_live_object_is_listed_by_natural_key() -> None:
+    assert unmanaged(LIVE, DECLARED, []) == [
+        "stripe.webhook_endpoints:https://legacy.example.com/hook",
+        "stripe.products:old-plan",
+        "clerk.redirect_urls:myapp://callback",
+        "vapi.assistants:Experiment",
+        "vercel.env:prj_1/LEGACY_FLAG (preview)",
+    ]
+
+
+def test_the_ignore_file_leaves_known_extras_out(tmp_path: Path) -> None:
+    ignore = tmp_path / ".backstopignore"
+    ignore.write_text(
+        "# known extras\nstripe.products:old-*\nvercel.env:*/LEGACY_*   # until the flag is removed\n"
+    )
+    assert load_ignore(ignore) == ["stripe.products:old-*", "vercel.env:*/LEGACY_*"]
+    assert unmanaged(LIVE, DECLARED, load_ignore(ignore)) == [
+        "stripe.webhook_endpoints:https://legacy.example.com/hook",
+        "clerk.redirect_urls:myapp://callback",
+        "vapi.assistants:Experiment",
+    ]
+    assert load_ignore(tmp_path / "missing") == []
