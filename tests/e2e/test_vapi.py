@@ -28,10 +28,12 @@ COLLECTIONS = ("tools", "assistants", "squads")
 
 
 def vapi_document(tmp_path: Path, stack: str, edit: Any = None) -> Path:
-    """A copy of the stack's document with its Vapi part only (the Stripe part has its own tests)."""
+    """A copy of the stack's document with its Vapi part only (the other vendors have their own tests)."""
     yaml = YAML()
     data = yaml.load((ROOT / "snapshots" / f"{stack}.yaml").read_text())
-    del data["stripe"], data["scope"]["stripe"]
+    for vendor in ("stripe", "clerk", "vercel"):
+        data.pop(vendor, None)
+        data["scope"].pop(vendor, None)
     if edit is not None:
         edit(data)
     path = tmp_path / f"{stack}-{len(list(tmp_path.glob(f'{stack}-*.yaml')))}.yaml"
