@@ -24,6 +24,9 @@ def sdk(sandbox: SandboxProcess) -> stripe.StripeClient:
 def document(tmp_path: Path, edit: Any = None) -> Path:
     yaml = YAML()
     data = yaml.load((ROOT / "snapshots" / "staging.yaml").read_text())
+    for vendor in ("clerk", "vapi", "vercel"):  # Stripe's own tests: the other vendors have theirs
+        data.pop(vendor, None)
+        data["scope"].pop(vendor, None)
     if edit is not None:
         edit(data)
     path = tmp_path / f"staging-{len(list(tmp_path.glob('staging-*.yaml')))}.yaml"
@@ -112,7 +115,7 @@ def test_an_immutable_price_change_replaces_in_stripes_order(
     mutations = [
         (r["method"], r["path"].removeprefix("/stripe"))
         for r in sandbox.requests()["requests"]
-        if r["method"] == "POST"
+        if r["method"] == "POST" and r["path"].startswith("/stripe")
     ]
     new = sdk(sandbox).v1.products.retrieve("no-lock-in").default_price
     assert new != old
