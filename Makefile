@@ -16,6 +16,7 @@ help:
 	@echo "make setup  - virtualenv with the locked dependencies, then the pinned Pulumi engine (first time: ~5 min)"
 	@echo "make demo   - drift and restore against the offline sandbox (runs setup first)"
 	@echo "make test   - the whole test suite, end-to-end tests included (runs setup first)"
+	@echo "make reliability - the 20 killed restores with Vercel variables (long; not in make test yet)"
 	@echo "make lint   - ruff and mypy"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml (hashes included)"
 
@@ -47,6 +48,9 @@ demo: setup
 
 test: setup
 	@.venv/bin/pytest
+
+reliability: setup
+	@.venv/bin/pytest -m trials tests/reliability
 
 lint: setup
 	@.venv/bin/ruff check .

@@ -99,15 +99,17 @@ def up_adopting(stack: auto.Stack, document: DesiredState, **options: Any) -> tu
         if outputs is not None and outputs.metadata.op.value not in UNCHANGED:
             adopted.changed.append(outputs.metadata.urn)
 
-    try:
-        return stack.up(color="never", on_event=record, **options), adopted
-    except auto.errors.CommandError as exc:
-        conflicts = conflicted_keys(str(exc))
-        if not conflicts:
-            raise
-        adopted.keys += adopt(stack, document, include=conflicts)
-        adopted.rounds += 1
+    for _ in range(CONFLICT_ROUNDS):
+        try:
+            return stack.up(color="never", on_event=record, **options), adopted
+        except auto.errors.CommandError as exc:
+            conflicts = conflicted_keys(str(exc))
+            if not conflicts:
+                raise
+            adopted.keys += adopt(stack, document, include=conflicts)
+            adopted.rounds += 1
     return stack.up(color="never", on_event=record, **options), adopted
 
-
+CONFLICT_ROUNDS = 3
+"""A killed run's plugins can finish their in-flight creates after it died: a few rounds absorb them."""
 UNCHANGED = {"same", "read", "refresh", "discard", "import"}

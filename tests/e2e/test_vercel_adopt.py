@@ -34,3 +34,30 @@ def test_backstop_up_adopts_existing_variables_without_duplicates(
         in engine.all_output()
     )
     engine.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", "prod")
+
+
+def test_a_create_that_conflicts_is_imported_and_the_update_runs_again(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    """As after a run killed between Vercel's create and the engine's checkpoint: live, not in the state."""
+    from tests.reliability.test_kill_vercel import lose_everything, small_prod_document
+
+    sandbox.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    small_prod_document(folder)
+    engine.extra_env["BACKSTOP_SNAPSHOTS_DIR"] = str(folder)
+    lose_everything(sandbox)
+    engine.init_stack("prod")
+    engine.backstop("up", "--stack", "prod")
+    follower = (
+        "urn:pulumi:prod::platform-config::backstop:components:VercelEnv$"
+        "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable::vercel-env-stripe-webhook-secret-production"
+    )
+    engine.pulumi("state", "delete", follower, "--yes", "--stack", "prod")
+    count = len(variables(sandbox))
+
+    done = json.loads(engine.backstop("up", "--stack", "prod", "--json").stdout)
+    assert done["adopted"] == ["stripe-webhook-secret-production"] and done["conflict_retries"] == 1
+    assert len(variables(sandbox)) == count
+    engine.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", "prod")

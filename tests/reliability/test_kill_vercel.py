@@ -19,7 +19,7 @@ from tests.e2e.vercel_support import PROJECT, TEAM, variables
 from tests.reliability.test_kill import pulumi_update_pids
 from tests.support import ROOT, VENV_BIN, Engine, SandboxProcess
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.trials]
 TRIALS = int(os.environ.get("BACKSTOP_KILL_TRIALS", "20"))
 ACCOUNT = "acct_derrimut_prod"
 KEPT_VARIABLES = (
