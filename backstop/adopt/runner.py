@@ -110,6 +110,7 @@ def up_adopting(stack: auto.Stack, document: DesiredState, **options: Any) -> tu
             adopted.rounds += 1
     return stack.up(color="never", on_event=record, **options), adopted
 
+
 CONFLICT_ROUNDS = 3
 """A killed run's plugins can finish their in-flight creates after it died: a few rounds absorb them."""
 UNCHANGED = {"same", "read", "refresh", "discard", "import"}
