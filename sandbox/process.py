@@ -20,6 +20,8 @@ def spawn(
     workdir.mkdir(parents=True, exist_ok=True)
     port_file = workdir / "port"
     port_file.unlink(missing_ok=True)
+    # A quiet server logs to a file: a pipe nobody reads fills up after 64 KB and the server blocks.
+    log = (workdir / "sandbox.log").open("a") if quiet else None
     process = subprocess.Popen(
         [
             sys.executable,
@@ -34,15 +36,17 @@ def spawn(
             *(["--state", str(workdir / "sandbox-state.json")] if persist else []),
             *(["--seed", str(seed)] if seed is not None else []),
         ],
-        stdout=subprocess.PIPE if quiet else None,
+        stdout=log,
         stderr=subprocess.STDOUT if quiet else None,
         text=True,
     )
+    if log is not None:
+        log.close()
     deadline = time.monotonic() + 30
     while not (port_file.exists() and port_file.read_text().strip()):
         if process.poll() is not None or time.monotonic() > deadline:
-            output = process.stdout.read() if process.stdout and process.poll() is not None else ""
             process.kill()
+            output = (workdir / "sandbox.log").read_text() if quiet else ""
             raise SandboxStartError(f"the sandbox did not start: {output}")
         time.sleep(0.05)
     return process, int(port_file.read_text())

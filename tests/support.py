@@ -34,6 +34,7 @@ class SandboxProcess:
     """`backstop sandbox serve` on a free port, as a user would start it."""
 
     def __init__(self, workdir: Path, seed: int | None = None, persist: bool = True) -> None:
+        self.workdir = workdir
         self.process, self.port = spawn(workdir, seed, persist=persist)
         self.url = f"http://127.0.0.1:{self.port}"
         self.http = httpx.Client(base_url=self.url, timeout=30)
@@ -44,7 +45,13 @@ class SandboxProcess:
 
     # Control API
     def reset(self) -> None:
+        if self.process.poll() is not None:
+            raise RuntimeError(f"the sandbox exited ({self.process.returncode}): {self.log_tail()}")
         self.http.post("/_sandbox/reset").raise_for_status()
+
+    def log_tail(self, size: int = 4000) -> str:
+        log = self.workdir / "sandbox.log"
+        return log.read_text()[-size:] if log.exists() else ""
 
     def dump(self) -> dict[str, Any]:
         response = self.http.get("/_sandbox/dump")
