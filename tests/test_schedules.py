@@ -48,3 +48,36 @@ def test_every_template_is_listed_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text()
     for path in sorted(Path(FOLDER).glob("*.yml")):
         assert path.name in readme
+
+
+def test_database_exports_go_to_the_bucket_and_the_weekly_test_restores_one() -> None:
+    daily = load("backstop-daily-backup.yml")["jobs"]["backup"]
+    script = "\n".join(step.get("run", "") for step in daily["steps"])
+    assert "backstop db backup --stack" in script and "--require-bucket" in script
+    assert daily["env"]["BACKSTOP_STORE_URL"] == "${{ secrets.BACKSTOP_STORE_URL }}"
+    weekly = load("backstop-weekly-check.yml")["jobs"]["check"]
+    script = "\n".join(step.get("run", "") for step in weekly["steps"])
+    assert "backstop db restore --backup" in script and "--to staging" in script
+
+
+def test_every_flag_a_template_uses_exists() -> None:
+    """Each `backstop …` line's options are in that command's --help (a renamed flag breaks a schedule)."""
+    from typer.testing import CliRunner
+
+    from backstop.cli import app
+
+    runner = CliRunner()
+    seen = 0
+    for path in sorted(FOLDER.glob("*.yml")):
+        text = path.read_text().replace("\\\n", " ")
+        for line in text.splitlines():
+            if ".venv/bin/backstop " not in line:
+                continue
+            words = line.split(".venv/bin/backstop ", 1)[1].split()
+            command = words[:2] if words[0] in ("db", "sandbox") else words[:1]
+            help_text = runner.invoke(app, [*command, "--help"], terminal_width=200).output
+            flags = [w.split("=")[0] for w in words if w.startswith("--")]
+            for flag in flags:
+                assert flag in help_text, f"{path.name}: `backstop {' '.join(command)}` has no {flag}"
+                seen += 1
+    assert seen > 10

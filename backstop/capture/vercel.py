@@ -25,14 +25,14 @@ class Captured:
     not_captured: list[str] = field(default_factory=list)
 
 
-def _targets(item: dict[str, Any]) -> list[str]:
+def targets_of(item: dict[str, Any]) -> list[str]:
     target = item.get("target") or []
     listed = [target] if isinstance(target, str) else list(target)
     return [t for t in TARGET_ORDER if t in listed]
 
 
 def _key(item: dict[str, Any], taken: set[str]) -> str:
-    base = key_of(f"{item['key']}-{'-'.join(_targets(item)) or 'custom'}")
+    base = key_of(f"{item['key']}-{'-'.join(targets_of(item)) or 'custom'}")
     candidate, n = base, 2
     while candidate in taken:
         candidate = f"{base[:60]}-{n}"
@@ -47,8 +47,8 @@ async def capture(api: VercelApi, projects: list[str]) -> Captured:
     for project, items in zip(projects, listed, strict=True):
         keys: set[str] = set()
         env: list[dict[str, Any]] = []
-        for item in sorted(items, key=lambda i: (i["key"], _targets(i))):
-            targets = _targets(item)
+        for item in sorted(items, key=lambda i: (i["key"], targets_of(i))):
+            targets = targets_of(item)
             if not targets or item.get("customEnvironmentIds"):
                 result.not_captured.append(
                     f"vercel {item['key']} in {project}: custom environments are not supported"

@@ -77,6 +77,14 @@ class VercelApi:
             return None
         return found
 
+    async def delete_env_var(self, project: str, env_id: str) -> bool:
+        """False when it was already gone."""
+        try:
+            await self._request("DELETE", f"/v9/projects/{project}/env/{env_id}")
+        except NotFound:
+            return False
+        return True
+
 
 async def trigger_deploy_hook(url: str) -> Json:
     """POST a deploy hook URL (it is a secret: it never appears in messages)."""

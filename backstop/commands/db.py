@@ -66,13 +66,21 @@ def backup_command(
     include_file_storage: Annotated[
         bool, typer.Option("--include-file-storage", help="Also export the files in Convex file storage")
     ] = False,
+    require_bucket: Annotated[
+        bool,
+        typer.Option(
+            "--require-bucket", help="Refuse unless BACKSTOP_STORE_URL is an s3:// bucket (scheduled jobs)"
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
 ) -> None:
     """Export the database with the Convex CLI, encrypt it with age into the backup store, catalogue it."""
     with db_failures(as_json):
         started = history.now()
         try:
-            manifest = back_up(stack, label, backup_class, progress(), include_file_storage)
+            manifest = back_up(
+                stack, label, backup_class, progress(), include_file_storage, bucket_only=require_bucket
+            )
         except Exception as exc:
             history.record(
                 backups_dir(),

@@ -28,7 +28,7 @@ from backstop.backups.catalogue import Backup, list_backups
 from backstop.clients.vercel_client import trigger_deploy_hook
 from backstop.commands.backup import take_backup
 from backstop.commands.common import DRIFT, INPUT_ERROR, OK, Failure, emit, failures, notify, out
-from backstop.commands.drift import managed_drift
+from backstop.commands.drift import managed_drift, unmanaged_objects
 from backstop.drift import vercel
 from backstop.model import DesiredState, load_document, parse_document
 from backstop.model.stacks import sibling_documents
@@ -37,6 +37,7 @@ from backstop.restore.approvals import load_matrix
 from backstop.restore.mapping import Mapping, load_mapping
 from backstop.restore.mapping import apply as apply_mapping
 from backstop.restore.merge import merge
+from backstop.restore.prune import prune
 from backstop.restore.report import Report
 from backstop.workspace import (
     PROJECT_DIR,
@@ -111,6 +112,8 @@ class Request:
     """Recreate webhook endpoints whose signing secret is unknown, so new secrets reach Vercel."""
     chain: bool = False
     """Then update the stacks that read this one's webhook secrets, if they changed."""
+    prune_unmanaged: bool = False
+    """Also remove live objects in the stack's scope that no declaration matches (design.md §3)."""
 
 
 def restore(request: Request) -> tuple[Report | None, list[str]]:
@@ -139,8 +142,9 @@ def restore(request: Request) -> tuple[Report | None, list[str]]:
             planned.write(text)
         with workspace_env(BACKSTOP_DESIRED_STATE=planned.name):
             planned_changes = managed_drift(stack_name)
+            extras = unmanaged_objects(stack_name, Path(planned.name)) if request.prune_unmanaged else []
         Path(planned.name).unlink()
-        return None, [f"{c.op} {c.name}" for c in planned_changes]
+        return None, [f"{c.op} {c.name}" for c in planned_changes] + [f"prune {e}" for e in extras]
 
     cleared = clear_stale_lock(stack_name)
     repaired = repair_checkpoint(stack_name)
@@ -165,7 +169,8 @@ def restore(request: Request) -> tuple[Report | None, list[str]]:
     )
     replace = [o.urn for o in rewrite] + [u for u in rotated if u in managed_urns(stack_name)]
     result, adopted = up_adopting(stack, document, refresh=True, replace=replace or None)
-    remaining = [f"{c.op} {c.name}" for c in managed_drift(stack_name)]
+    pruned, unpruned = prune_unmanaged(stack, document, target) if request.prune_unmanaged else ([], [])
+    remaining = [f"{c.op} {c.name}" for c in managed_drift(stack_name)] + unpruned
     remaining += unreachable_secrets(stack_name, document)
     redeployed = redeploy(stack, document, adopted.changed)
     secrets_changed = secrets.webhook_secrets(stack.outputs()) != secrets_before
@@ -200,6 +205,7 @@ def restore(request: Request) -> tuple[Report | None, list[str]]:
         state_imported=imported,
         stale_lock_cleared=cleared,
         newer_objects_kept=merged.newer,
+        pruned_unmanaged=pruned,
         adopted=adopted.keys,
         rewritten=[f"{o.name} ({', '.join(o.targets)})" for o in rewrite] + reapplied,
         rotated=[u.rsplit("::", 1)[-1] for u in replace if u in rotated],
@@ -211,6 +217,12 @@ def restore(request: Request) -> tuple[Report | None, list[str]]:
         remaining_drift=remaining,
     )
     return report, remaining
+
+
+def prune_unmanaged(stack: Any, document: DesiredState, path: Path) -> tuple[list[str], list[str]]:
+    """Removes what drift calls unmanaged; returns (removed, still there or not checked afterwards)."""
+    pruned = asyncio.run(prune(stack, document, unmanaged_objects(stack.name, path)))
+    return pruned, [f"unmanaged, not removed: {e}" for e in unmanaged_objects(stack.name, path)]
 
 
 def redeploy(stack: Any, document: DesiredState, changed: list[str]) -> str | None:
@@ -342,6 +354,13 @@ def command(
     chain: Annotated[
         bool, typer.Option("--chain", help="Then update the stacks that read this one's webhook secrets")
     ] = False,
+    prune_unmanaged: Annotated[
+        bool,
+        typer.Option(
+            "--prune-unmanaged",
+            help="Also remove live objects in the stack's scope that no document declares (see drift)",
+        ),
+    ] = False,
     approved_by: Annotated[
         str | None, typer.Option("--approved-by", help="Approver, per approvals.yaml")
     ] = None,
@@ -366,6 +385,7 @@ def command(
                         mapping_file=mapping,
                         rotate_secrets=rotate_secrets,
                         chain=chain,
+                        prune_unmanaged=prune_unmanaged,
                     )
                 )
         except Failure:

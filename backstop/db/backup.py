@@ -16,7 +16,14 @@ from backstop.db.convex_cli import Say
 from backstop.db.private import private_dir
 from backstop.db.settings import DbSettings
 from backstop.db.snapshot import Snapshot
-from backstop.db.store import Store, StoreError, default_url, open_store, sha256_file
+from backstop.db.store import (
+    Store,
+    StoreError,
+    default_url,
+    open_store,
+    require_bucket,
+    sha256_file,
+)
 from backstop.workspace import backups_dir
 
 
@@ -115,9 +122,13 @@ def back_up(
     include_storage: bool = False,
     approved_by: str | None = None,
     env: Mapping[str, str] = os.environ,
+    bucket_only: bool = False,
 ) -> Manifest:
     """The whole `backstop db backup`: the store and the stack's settings are checked before any call."""
-    store = open_store(default_url(env))
+    url = default_url(env)
+    if bucket_only:
+        require_bucket(url)
+    store = open_store(url)
     target = settings.load(stack, env)
     return take_db_backup(
         target, store, backups_dir(), label, backup_class, say, include_storage, approved_by

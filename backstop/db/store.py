@@ -172,5 +172,15 @@ def open_store(url: str) -> Store:
     return FolderStore(root)
 
 
+def require_bucket(url: str) -> None:
+    """Scheduled jobs run on throw-away machines: a folder store there is lost with the runner."""
+    if urlparse(url).scheme != "s3":
+        raise _bad(
+            url,
+            "--require-bucket: this backup must go to an s3://bucket[/prefix] store; a folder on a CI "
+            "runner disappears when the job ends",
+        )
+
+
 def _bad(url: str, reason: str) -> DesiredStateError:
     return DesiredStateError([Problem(ENV, url, reason)])

@@ -44,9 +44,16 @@ def load_ignore(path: Path) -> list[str]:
 
 
 def unmanaged(live: Json, declared: Json, ignore: list[str]) -> list[str]:
-    """`<vendor>.<collection>:<natural key>` of every live object no declaration matches, minus ignored."""
+    """`<vendor>.<collection>:<natural key>` of every live object no declaration matches, minus ignored.
+
+    Only vendors the document's `scope` names count: a stack that declares no scope in an account owns
+    nothing there, even when its config holds that account's key.
+    """
+    scope = declared.get("scope") or {}
     found: list[str] = []
     for (vendor, collection), natural in NATURAL_KEYS.items():
+        if not scope.get(vendor):
+            continue
         wanted = {natural(i) for i in (declared.get(vendor) or {}).get(collection) or []}
         for item in (live.get(vendor) or {}).get(collection) or []:
             if natural(item) not in wanted:
@@ -56,7 +63,7 @@ def unmanaged(live: Json, declared: Json, ignore: list[str]) -> list[str]:
         for project in (declared.get("vercel") or {}).get("projects") or []
         for var in project.get("env") or []
     }
-    for project in (live.get("vercel") or {}).get("projects") or []:
+    for project in (live.get("vercel") or {}).get("projects") or [] if scope.get("vercel") else []:
         for var in project.get("env") or []:
             if (project.get("id"), _targets(var)) not in wanted_vars:
                 found.append(f"vercel.env:{project.get('id')}/{_targets(var)}")

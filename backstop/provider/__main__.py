@@ -8,9 +8,11 @@ from pulumi.provider.experimental import server
 
 from backstop.provider import VERSION
 from backstop.provider.dispatcher import BackstopProvider
+from backstop.provider.lifeline import watch_parent
 
 
 def main() -> None:
+    watch_parent()
     server.main(sys.argv[1:], VERSION, BackstopProvider())
 
 

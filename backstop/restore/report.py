@@ -33,6 +33,8 @@ class Report(BaseModel):
     stale_lock_cleared: list[str] = []
     """Locks left by a killed `pulumi` run that the restore cleared before starting."""
     newer_objects_kept: list[str]
+    pruned_unmanaged: list[str] = []
+    """Live objects in scope that no document declared, removed (`--prune-unmanaged`; products archived)."""
     adopted: list[str] = []
     """Live objects adopted through `pulumi import` (Vercel variables that already existed)."""
     rewritten: list[str] = []
@@ -76,6 +78,7 @@ class Report(BaseModel):
             ("Stacks to update next (they read its secrets)", ", ".join(self.update_next) or "none"),
             ("Redeploy (deploy hook)", self.redeployed or "not triggered"),
             ("Objects newer than the backup, kept", ", ".join(self.newer_objects_kept) or "none"),
+            ("Unmanaged objects removed (--prune-unmanaged)", ", ".join(self.pruned_unmanaged) or "none"),
             ("Verified (refresh preview, no changes)", "yes" if self.verified else "NO"),
             ("Remaining drift", ", ".join(self.remaining_drift) or "none"),
             ("Post-restore backup", self.post_restore_backup or "none"),

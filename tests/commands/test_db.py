@@ -58,8 +58,12 @@ def break_data(data: Json) -> None:
     data["orders"]["newer-than-the-backup"] = {"_id": "x", "_creationTime": 1.0, "status": "new"}
 
 
-def db_backup(engine: Engine, stack: str = "staging", label: str = "Pre-deployment backup - v1.0.5") -> Json:
-    done = engine.backstop("db", "backup", "--stack", stack, "--label", label, "--class", "manual", "--json")
+def db_backup(
+    engine: Engine, stack: str = "staging", label: str = "Pre-deployment backup - v1.0.5", *flags: str
+) -> Json:
+    done = engine.backstop(
+        "db", "backup", "--stack", stack, "--label", label, "--class", "manual", "--json", *flags
+    )
     backup: Json = json.loads(done.stdout)["backup"]
     return backup
 
@@ -236,7 +240,7 @@ def test_an_s3_store_on_versitygw(seeded: Engine, sandbox: SandboxProcess, tmp_p
         s3.create_bucket("derrimut-backups")
         engine.extra_env.update(s3.env(), BACKSTOP_STORE_URL="s3://derrimut-backups/convex-exports")
         before = tables(sandbox)
-        backup = db_backup(engine)
+        backup = db_backup(engine, "staging", "Daily backup - 2026-11-27", "--require-bucket")
         assert backup["database"]["store"] == "s3://derrimut-backups/convex-exports"
         stored = s3.root / "derrimut-backups" / "convex-exports" / backup["database"]["object"]
         assert stored.read_bytes().startswith(b"age-encryption.org/v1\n")
@@ -272,6 +276,11 @@ def test_bad_input_exits_2_before_any_call(seeded: Engine, sandbox: SandboxProce
     inside = engine.backstop("db", "backup", "--stack", "staging", "--label", "x", ok=(2,))
     assert "database exports never go into git" in inside.stderr
     engine.extra_env["BACKSTOP_STORE_URL"] = str(engine.home / "store")
+    folder = engine.backstop(
+        "db", "backup", "--stack", "staging", "--label", "x", "--require-bucket", ok=(2,)
+    )
+    assert "BACKSTOP_STORE_URL" in folder.stderr and "s3://bucket" in folder.stderr
+    assert not (engine.home / "store").exists()
     unknown = engine.backstop("db", "restore", "--backup", "staging-db-20990101T000000Z", ok=(2,))
     assert "no complete database backup 'staging-db-20990101T000000Z'" in unknown.stderr
     assert engine.backstop("db", "backup", "--stack", "nosuch", "--label", "x", ok=(2,)).code == 2

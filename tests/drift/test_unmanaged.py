@@ -31,7 +31,14 @@ LIVE = {
         ]
     },
 }
+SCOPE = {
+    "stripe": {"mode": "test"},
+    "clerk": {"instance": "ins_1"},
+    "vapi": {"org_id": "org_1"},
+    "vercel": {"team": "team_1", "projects": ["prj_1"]},
+}
 DECLARED = {
+    "scope": SCOPE,
     "stripe": {
         "webhook_endpoints": [{"url": "https://a.example.com/hook"}],
         "products": [{"id": "no-lock-in"}],
@@ -69,3 +76,11 @@ def test_the_ignore_file_leaves_known_extras_out(tmp_path: Path) -> None:
         "vapi.assistants:Experiment",
     ]
     assert load_ignore(tmp_path / "missing") == []
+
+
+def test_a_vendor_outside_the_stacks_scope_is_never_unmanaged() -> None:
+    narrow = {**DECLARED, "scope": {"stripe": {"mode": "test"}}}
+    assert unmanaged(LIVE, narrow, []) == [
+        "stripe.webhook_endpoints:https://legacy.example.com/hook",
+        "stripe.products:old-plan",
+    ]
