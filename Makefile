@@ -46,8 +46,10 @@ engine: $(UV)
 demo: setup
 	@.venv/bin/backstop sandbox demo
 
+TEST_WORKERS ?= 2
+
 test: setup
-	@.venv/bin/pytest
+	@.venv/bin/pytest -n $(TEST_WORKERS) --dist loadfile
 
 reliability: setup
 	@.venv/bin/pytest -m trials tests/reliability

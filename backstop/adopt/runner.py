@@ -7,12 +7,13 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pulumi import automation as auto
 
-from backstop.adopt.vercel import Plan, component_urn, conflicted_keys, import_file, plan
+from backstop.adopt.vercel import Plan, component_urn, conflicted_keys, import_file, plan, variable_urn
 from backstop.clients.vercel_client import VercelApi
 from backstop.model.document import DesiredState
 from backstop.workspace import export_encrypted, pulumi_cli, stack_secret
@@ -50,7 +51,22 @@ def live_variables(stack: auto.Stack, document: DesiredState) -> dict[str, list[
 
 
 def managed_urns(stack_name: str) -> set[str]:
-    return {r["urn"] for r in (export_encrypted(stack_name).get("deployment") or {}).get("resources") or []}
+    return set(created_times(stack_name))
+
+
+def created_times(stack_name: str) -> dict[str, datetime]:
+    """Each resource in the state, with the time it entered the state (created or imported; a refresh
+    moves the state's `modified` time, so that one can't date a write)."""
+    resources = (export_encrypted(stack_name).get("deployment") or {}).get("resources") or []
+    return {r["urn"]: _time(r.get("created")) for r in resources}
+
+
+def _time(text: str | None) -> datetime:
+    if not text:
+        return datetime.min.replace(tzinfo=UTC)
+    # The engine writes nanoseconds; Python parses up to microseconds.
+    whole, _, fraction = text.rstrip("Z").partition(".")
+    return datetime.fromisoformat(f"{whole}.{(fraction + '000000')[:6]}+00:00")
 
 
 def adopt(stack: auto.Stack, document: DesiredState, include: set[str] | None = None) -> list[str]:
@@ -90,9 +106,12 @@ def adopt(stack: auto.Stack, document: DesiredState, include: set[str] | None = 
     return [a.key for a in found.adoptions]
 
 
-def up_adopting(stack: auto.Stack, document: DesiredState, **options: Any) -> tuple[auto.UpResult, Adopted]:
-    """`up`, after adopting existing variables, and once more after adopting those an `up` conflicted on."""
-    adopted = Adopted(keys=adopt(stack, document))
+def up_adopting(
+    stack: auto.Stack, document: DesiredState, include: set[str] | None = None, **options: Any
+) -> tuple[auto.UpResult, Adopted]:
+    """`up`, after adopting existing variables (and the followed ones in `include`), and once more after
+    adopting those an `up` conflicted on."""
+    adopted = Adopted(keys=adopt(stack, document, include))
 
     def record(event: auto.EngineEvent) -> None:
         outputs = event.res_outputs_event
@@ -103,11 +122,16 @@ def up_adopting(stack: auto.Stack, document: DesiredState, **options: Any) -> tu
         try:
             return stack.up(color="never", on_event=record, **options), adopted
         except auto.errors.CommandError as exc:
-            conflicts = conflicted_keys(str(exc))
+            conflicts = conflicted_keys(str(exc), document)
             if not conflicts:
                 raise
             adopted.keys += adopt(stack, document, include=conflicts)
             adopted.rounds += 1
+            # A replacement that conflicted kept its original live (retain_on_delete): the import just
+            # brought that one back, and replacing it again would only conflict again.
+            urns = {variable_urn(stack.name, key) for key in conflicts}
+            if options.get("replace"):
+                options["replace"] = [u for u in options["replace"] if u not in urns] or None
     return stack.up(color="never", on_event=record, **options), adopted
 
 

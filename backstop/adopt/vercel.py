@@ -47,20 +47,42 @@ def variable_urn(stack: str, key: str) -> str:
     return f"urn:pulumi:{stack}::{PROJECT}::{COMPONENT_TYPE}${ENV_TYPE}::{RESOURCE_PREFIX}{key}"
 
 
-def conflicted_keys(engine_output: str) -> set[str]:
+_CONFLICT = re.compile(
+    r"A variable with the name `(?P<name>[^`]+)` already exists for the target (?P<target>[\w-]+)"
+    r"(?: on branch (?P<branch>\S+))?.*?conflicting environment variable ID is "
+    r"[^/\s]+/(?P<project>[^/\s]+)/\S+"
+)
+
+
+def conflicted_keys(engine_output: str, document: DesiredState | None = None) -> set[str]:
     """Keys of the variables whose create failed with ENV_CONFLICT, from the engine's output.
 
     The error names the resource on its own line, or under a `type (name):` heading in the diagnostics.
+    When the engine shut down first ("Resource monitor has terminated"), the error may come under the
+    stack's heading instead: the conflict message's name, target and project then name the variable.
     """
     keys: set[str] = set()
     heading: str | None = None
     for line in engine_output.splitlines():
         named = _NAME.findall(line)
-        if line.rstrip().endswith("):") and named:
-            heading = named[-1]
+        if line.rstrip().endswith("):"):
+            heading = named[-1] if named else None
         if "ENV_CONFLICT" in line:
             keys.update(named or ([heading] if heading else []))
+            keys.update(_declared_key(match, document) for match in _CONFLICT.finditer(line))
+    keys.discard("")
     return keys
+
+
+def _declared_key(conflict: re.Match[str], document: DesiredState | None) -> str:
+    if document is None or document.vercel is None:
+        return ""
+    branch = conflict["branch"] if conflict["branch"] not in (None, "undefined") else None
+    for project, var in document.vercel.variables():
+        same = var.name == conflict["name"] and var.git_branch == branch
+        if same and project.id == conflict["project"] and conflict["target"] in var.targets:
+            return var.key
+    return ""
 
 
 def plan(

@@ -14,7 +14,7 @@ import typer
 from pulumi.automation import EngineEvent
 from ruamel.yaml import YAML
 
-from backstop.adopt.runner import live_variables, managed_urns
+from backstop.adopt.runner import created_times, live_variables
 from backstop.alerts import Alert
 from backstop.backups import history
 from backstop.clients.errors import VendorError
@@ -106,8 +106,9 @@ def drift_report(stack_name: str) -> Report:
     out_of_band: list[vercel.OutOfBand] = []
     if document.vercel is not None and document.scope.vercel is not None:
         stack = select(stack_name)
+        created = created_times(stack_name)
         out_of_band, _ = vercel.classify(
-            document, live_variables(stack, document), managed_urns(stack_name), last_update_end(stack)
+            document, live_variables(stack, document), set(created), last_update_end(stack), created
         )
     return Report(changes, out_of_band, unmanaged_objects(stack_name, path), asserted_not_observed(document))
 

@@ -20,7 +20,7 @@ import typer
 from pulumi import automation as auto
 from ruamel.yaml import YAML
 
-from backstop.adopt.runner import live_variables, managed_urns, up_adopting
+from backstop.adopt.runner import created_times, live_variables, managed_urns, up_adopting
 from backstop.adopt.vercel import ENV_TYPE
 from backstop.alerts import Alert
 from backstop.backups import history
@@ -48,6 +48,7 @@ from backstop.workspace import (
     export_encrypted,
     import_state,
     last_update_end,
+    pulumi_cli,
     repair_checkpoint,
     select,
     stack_secret,
@@ -167,8 +168,16 @@ def restore(request: Request) -> tuple[Report | None, list[str]]:
         if request.rotate_secrets
         else []
     )
-    replace = [o.urn for o in rewrite] + [u for u in rotated if u in managed_urns(stack_name)]
-    result, adopted = up_adopting(stack, document, refresh=True, replace=replace or None)
+    # A variable that follows a webhook secret is kept live when it leaves the state (retain_on_delete), so
+    # a replacement can't rewrite it: it is dropped from the state and adopted again, and the update then
+    # writes its value.
+    followed = {o.key for o in rewrite if _follows(document, o.key)}
+    for o in rewrite:
+        if o.key in followed:
+            pulumi_cli("state", "delete", o.urn, "--stack", stack_name, "--yes")
+    replace = [o.urn for o in rewrite if o.key not in followed]
+    replace += [u for u in rotated if u in managed_urns(stack_name)]
+    result, adopted = up_adopting(stack, document, followed, refresh=True, replace=replace or None)
     pruned, unpruned = prune_unmanaged(stack, document, target) if request.prune_unmanaged else ([], [])
     remaining = [f"{c.op} {c.name}" for c in managed_drift(stack_name)] + unpruned
     remaining += unreachable_secrets(stack_name, document)
@@ -282,12 +291,20 @@ def _update(stack_name: str) -> bool:
     return True
 
 
+def _follows(document: DesiredState, key: str) -> bool:
+    variables = document.vercel.variables() if document.vercel else []
+    return any(
+        v.key == key and v.value_from is not None and v.value_from.follows_output for _, v in variables
+    )
+
+
 def out_of_band_writes(stack: Any, document: DesiredState) -> list[vercel.OutOfBand]:
     """Sensitive Vercel values written by someone else since the last `up`: restore writes them again."""
     if document.vercel is None or not document.vercel.projects:
         return []
     live = live_variables(stack, document)
-    return vercel.classify(document, live, managed_urns(stack.name), last_update_end(stack))[0]
+    created = created_times(stack.name)
+    return vercel.classify(document, live, set(created), last_update_end(stack), created)[0]
 
 
 def _mapping(source: str, target: str, path: Path | None) -> Mapping | None:

@@ -1,7 +1,9 @@
 """Vercel variables: sensitive values changed out of band, and live variables no stack declares.
 
 Vercel never returns a sensitive value, so a refresh can't see it change. Each variable's `updatedAt`
-can: one newer than the end of the stack's last successful update was written by someone else.
+can: one newer than both the end of the stack's last successful update and the time the variable entered
+the state was written by someone else. The second bound covers runs that were killed: what they created
+is in the state with its time, though their update never succeeded.
 """
 
 from __future__ import annotations
@@ -48,8 +50,10 @@ def classify(
     live: dict[str, list[dict[str, Any]]],
     managed: set[str],
     baseline: datetime | None,
+    created: dict[str, datetime] | None = None,
 ) -> tuple[list[OutOfBand], list[Unmanaged]]:
-    """`live`: each scoped project's variables; `baseline`: end of the last successful update, if any."""
+    """`live`: each scoped project's variables; `baseline`: end of the last successful update, if any;
+    `created`: when each resource entered the state, by URN."""
     out_of_band: list[OutOfBand] = []
     unmanaged: list[Unmanaged] = []
     declared = document.vercel.variables() if document.vercel else []
@@ -67,6 +71,8 @@ def classify(
                 continue
             urn = variable_urn(document.stack, var.key)
             updated = datetime.fromtimestamp(int(item.get("updatedAt") or 0) / 1000, UTC)
-            if var.sensitive and urn in managed and baseline is not None and updated > baseline + SLACK:
+            own = (created or {}).get(urn)
+            since = max(baseline, own) if baseline is not None and own is not None else baseline
+            if var.sensitive and urn in managed and since is not None and updated > since + SLACK:
                 out_of_band.append(OutOfBand(var.key, var.name, list(var.targets), updated, urn))
     return out_of_band, unmanaged

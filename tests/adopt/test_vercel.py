@@ -84,3 +84,20 @@ def test_conflicted_keys_come_from_the_engine_diagnostics() -> None:
         "    error: timeout\n"
     )
     assert conflicted_keys(output) == {"deploy-key", "convex-url"}
+
+
+def test_a_conflict_reported_under_the_stack_is_found_by_name_target_and_project() -> None:
+    output = (
+        "Diagnostics:\n"
+        "  pulumi:pulumi:Stack (platform-config-prod):\n"
+        "    error: update failed\n"
+        "    error: Resource monitor has terminated, shutting down\n"
+        "    error: Error creating project environment variable: Could not create project environment "
+        "variable, unexpected error: ENV_CONFLICT - A variable with the name `STRIPE_WEBHOOK_SECRET` already "
+        "exists for the target preview on branch undefined the conflicting environment variable ID is "
+        "team_derrimut/prj_Platform1/env_9\n"
+    )
+    assert conflicted_keys(output, DOC) == {"stripe-webhook-secret-preview"}
+    assert conflicted_keys(output) == set(), "without the document the variable can't be named"
+    elsewhere = output.replace("prj_Platform1", "prj_Other")
+    assert conflicted_keys(elsewhere, DOC) == set()

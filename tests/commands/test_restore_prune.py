@@ -116,7 +116,7 @@ def test_staging_prunes_extras_in_its_scope_only(
     engine.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", "staging")
 
 
-def test_prod_prunes_an_unmanaged_variable_and_endpoint_and_respects_the_ignore_file(
+def test_prod_prunes_a_variable_and_an_endpoint_respects_the_ignore_file_and_rewrites_a_follower(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
     sandbox.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
@@ -132,7 +132,13 @@ def test_prod_prunes_an_unmanaged_variable_and_endpoint_and_respects_the_ignore_
     extra = stripe_client(sandbox, STRIPE_PROD_KEY).v1.webhook_endpoints.create(
         params={"url": EXTRA_HOOK, "enabled_events": ["customer.created"]}
     )
+    follower = next(
+        e
+        for e in sandbox.dump()["vercel"][TEAM]["projects"][PROJECT]["env"]
+        if e["key"] == "STRIPE_WEBHOOK_SECRET" and e["target"] == ["production"]
+    )
     with vercel_api(sandbox) as vercel:
+        vercel.patch(f"/v9/projects/{PROJECT}/env/{follower['id']}", json={"value": "whsec_pasted_wrong"})
         vercel.post(
             f"/v10/projects/{PROJECT}/env",
             json={"key": "LEGACY_FLAG", "value": "on", "type": "encrypted", "target": ["preview"]},
@@ -150,7 +156,19 @@ def test_prod_prunes_an_unmanaged_variable_and_endpoint_and_respects_the_ignore_
         f"stripe.webhook_endpoints:{EXTRA_HOOK}",
         f"vercel.env:{PROJECT}/LEGACY_FLAG (preview)",
     ]
+    assert report["rewritten"] == ["STRIPE_WEBHOOK_SECRET (production)"], "a followed value written by hand"
     state = sandbox.dump()
+    app = next(
+        e
+        for e in state["stripe"]["acct_derrimut_prod"]["webhook_endpoints"].values()
+        if e["url"].endswith("/api/webhooks/stripe")
+    )
+    values = [
+        e["value"]
+        for e in state["vercel"][TEAM]["projects"][PROJECT]["env"]
+        if e["key"] == "STRIPE_WEBHOOK_SECRET" and e["target"] == ["production"]
+    ]
+    assert values == [app["secret"]], "the follower holds the live endpoint's secret again, once"
     assert extra.id not in state["stripe"]["acct_derrimut_prod"]["webhook_endpoints"]
     assert "LEGACY_FLAG" not in {v["key"] for v in state["vercel"][TEAM]["projects"][PROJECT]["env"]}
     assert state["stripe"]["acct_derrimut_prod"]["products"] == products_before, "ignored, so untouched"
