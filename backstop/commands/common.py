@@ -11,6 +11,7 @@ from typing import Any, NoReturn, TypeVar
 import typer
 from pulumi.automation import errors as auto_errors
 from rich.console import Console
+from rich.markup import escape
 
 from backstop.adopt.runner import AdoptionError
 from backstop.alerts import Alert, send
@@ -39,7 +40,7 @@ def emit(as_json: bool, document: dict[str, Any], human: Callable[[], None]) -> 
 def fail(code: int, message: str, as_json: bool) -> NoReturn:
     if as_json:
         sys.stdout.write(json.dumps({"ok": False, "exit_code": code, "error": message}) + "\n")
-    err.print(f"[bold red]error:[/bold red] {message}")
+    err.print(f"[bold red]error:[/bold red] {escape(message)}")
     raise typer.Exit(code)
 
 
@@ -72,4 +73,4 @@ def _engine_message(exc: auto_errors.CommandError) -> str:
 
 def notify(alert: Alert, slack_url: str | None = None) -> None:
     for problem in send(alert, slack_url):
-        err.print(f"[yellow]warning:[/yellow] {problem}")
+        err.print(f"[yellow]warning:[/yellow] {escape(problem)}")

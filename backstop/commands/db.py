@@ -50,7 +50,7 @@ def db_failures(as_json: bool) -> Iterator[None]:
 
 def progress() -> Say:
     """Progress goes to stderr, so `--json` keeps stdout to one document."""
-    return lambda message: err.print(f"[dim]{message}[/dim]")
+    return lambda message: err.print(message, style="dim", markup=False)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -185,7 +185,7 @@ def restore_command(
         )
 
         def human() -> None:
-            out.print(report.markdown())
+            out.print(report.markdown(), markup=False)
             out.print(f"[dim]report: {paths[1]}[/dim]")
 
         emit(

@@ -170,7 +170,7 @@ def command(
                 out.print(f"[yellow]drift[/yellow] in {stack}: {report.drifted} object(s)")
             for change in changes:
                 fields = f" ({', '.join(change.fields)})" if change.fields else ""
-                out.print(f"  {change.op:<8} {change.name}{fields}: {change.meaning}")
+                out.print(f"  {change.op:<8} {change.name}{fields}: {change.meaning}", markup=False)
             for oob in report.out_of_band:
                 out.print(
                     f"  changed  {oob.name} ({', '.join(oob.targets)}): sensitive value changed out of band "
@@ -182,11 +182,11 @@ def command(
                     f"list known extras in {IGNORE_FILE}):"
                 )
                 for extra in report.unmanaged:
-                    out.print(f"  {extra}")
+                    out.print(f"  {extra}", markup=False)
             if report.asserted:
                 out.print(f"asserted, not observed ({len(report.asserted)} write-only values):")
                 for line in report.asserted:
-                    out.print(f"  {line}")
+                    out.print(f"  {line}", markup=False)
             if report.drifted:
                 out.print("restore with `backstop restore`")
 

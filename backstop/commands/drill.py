@@ -239,6 +239,6 @@ def command(
                 "report": report.model_dump(mode="json"),
                 "files": [str(p) for p in paths],
             },
-            lambda: out.print(report.markdown()),
+            lambda: out.print(report.markdown(), markup=False),
         )
     raise typer.Exit(OK if report.restored_exactly else DRIFT)

@@ -451,7 +451,7 @@ def command(
         )
 
         def human() -> None:
-            out.print(report.markdown())
+            out.print(report.markdown(), markup=False)
             out.print(f"[dim]report: {paths[1]}[/dim]")
 
         emit(
