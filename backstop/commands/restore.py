@@ -147,9 +147,9 @@ def restore(request: Request) -> tuple[Report | None, list[str]]:
         Path(planned.name).unlink()
         return None, [f"{c.op} {c.name}" for c in planned_changes] + [f"prune {e}" for e in extras]
 
-    cleared = clear_stale_lock(stack_name)
+    # A checkpoint the kill truncated first: `pulumi cancel` can't even load it.
     repaired = repair_checkpoint(stack_name)
-    cleared += [repaired] if repaired else []
+    cleared = ([repaired] if repaired else []) + clear_stale_lock(stack_name)
     stack, imported = _stack_with_state(stack_name, chosen, own=mapping is None)
     safety = None
     if not imported:

@@ -28,9 +28,9 @@ def command(
         path = document_path(stack)
         document = load_document(path)
         check_ownership(document, path)
-        cleared = clear_stale_lock(stack)
+        # A checkpoint the kill truncated first: `pulumi cancel` can't even load it.
         repaired = repair_checkpoint(stack)
-        cleared += [repaired] if repaired else []
+        cleared = ([repaired] if repaired else []) + clear_stale_lock(stack)
         with out.status(f"updating {stack}…"):
             result, adopted = up_adopting(select(stack), document)
         changes = {

@@ -368,7 +368,19 @@ def test_a_killed_update_converges_on_rerun_without_duplicates(
     sandbox.http.delete("/_sandbox/faults")
     assert clerk_state(sandbox, instance) != pristine, "the killed run had changed the instance"
 
-    stack.pulumi("cancel", "--yes")  # the dead run's lock
+    # What `backstop up` and `restore` do first: put back a checkpoint the kill left truncated (it happens
+    # when the kill lands during a checkpoint write), then cancel the dead run's lock.
+    subprocess.run(
+        [
+            str(VENV_BIN / "python"),
+            "-c",
+            "from backstop.workspace import repair_checkpoint; repair_checkpoint('staging')",
+        ],
+        cwd=ROOT,
+        env=engine.env(),
+        check=True,
+    )
+    stack.pulumi("cancel", "--yes")
     stack.up("--refresh")
     stack.clean()
     assert_matches_document(sandbox, stack.document)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,13 +26,23 @@ def test_an_unreadable_checkpoint_is_put_back_and_the_update_converges(
         "up", "--yes", "--refresh", "--stack", "staging"
     )  # the engine keeps the previous one as .bak
     checkpoint = engine.backend / ".pulumi" / "stacks" / "platform-config" / "staging.json"
-    checkpoint.write_text(checkpoint.read_text()[:100])  # cut short, as a kill mid-write leaves it
+    checkpoint.write_text("")  # empty, as a kill during the checkpoint write left it on CI
+    # ... together with the dead run's lock (`pulumi cancel` can't load the checkpoint to clear it)
+    lock = engine.backend / ".pulumi" / "locks" / "organization" / "platform-config" / "staging" / "dead.json"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    lock.write_text(
+        json.dumps({"pid": dead.pid, "hostname": socket.gethostname(), "timestamp": "2026-11-27T03:00:00Z"})
+    )
     broken = engine.pulumi("stack", "export", "--stack", "staging", ok=(1,))
     assert "failed to load checkpoint" in broken.output
     live = endpoints(sandbox)
 
     done = json.loads(engine.backstop("up", "--stack", "staging", "--json").stdout)
-    assert any("unreadable" in line and "staging.json.bak" in line for line in done["stale_lock_cleared"])
+    cleared = done["stale_lock_cleared"]
+    assert any("unreadable" in line and "staging.json.bak" in line for line in cleared)
+    assert f"pid {dead.pid} of 2026-11-27T03:00:00Z" in cleared and not lock.exists()
     assert engine.export("staging")["deployment"]["resources"]
     assert endpoints(sandbox).keys() == live.keys(), "no duplicate, nothing deleted"
     engine.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", "staging")
