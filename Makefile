@@ -52,7 +52,7 @@ test: setup
 	@.venv/bin/pytest -n $(TEST_WORKERS) --dist loadfile
 
 reliability: setup
-	@.venv/bin/pytest -m trials tests/reliability
+	@BACKSTOP_KILL_SAMPLE=all .venv/bin/pytest -n $(TEST_WORKERS) --dist loadfile -m trials tests
 
 lint: setup
 	@.venv/bin/ruff check .

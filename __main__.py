@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import pulumi
 
-from backstop.model import DesiredStateError, load_document
+from backstop.model import DesiredStateError, load_document, paths
 from backstop.model.stacks import check_ownership
 from components.clerk_auth import ClerkAuth, signing_keys
 from components.stripe_billing import StripeBilling
 from components.values import WEBHOOK_SECRETS_OUTPUT, resolve
 from components.vapi_agent import VapiAgent
-from components.vercel_env import VercelEnv
 
 stack = pulumi.get_stack()
 config = pulumi.Config()
-snapshots_dir = os.environ.get("BACKSTOP_SNAPSHOTS_DIR")
-document_path = Path(
-    os.environ.get("BACKSTOP_DESIRED_STATE")
-    or (f"{snapshots_dir}/{stack}.yaml" if snapshots_dir else None)
-    or config.get("desiredState")
-    or f"snapshots/{stack}.yaml"
-)
+# Relative to the program's working directory, the project (messages name the path as configured).
+document_path = paths.document_path(stack, Path(), config.get("desiredState"))
 try:
     desired = load_document(document_path)
     check_ownership(desired, document_path)
@@ -78,6 +71,8 @@ pulumi.export(WEBHOOK_SECRETS_OUTPUT, pulumi.Output.secret(webhook_secrets))
 
 if desired.vercel is not None and desired.vercel.projects:
     assert desired.scope.vercel is not None  # the model refuses Vercel projects without a scope
+    from components.vercel_env import VercelEnv  # pulumiverse_vercel costs half a second: only when used
+
     env = VercelEnv(
         "vercel",
         desired.vercel,

@@ -13,3 +13,9 @@ def write_pair(folder: Path, stem: str, report: BaseModel, markdown: str) -> tup
     as_json.write_text(report.model_dump_json(indent=2) + "\n")
     as_md.write_text(markdown)
     return as_json, as_md
+
+
+def span(seconds: float) -> str:
+    """A duration as hours and minutes, with the seconds: `1 h 5 min (3900 s)`."""
+    hours, rest = divmod(int(seconds), 3600)
+    return f"{hours} h {rest // 60} min ({seconds:.0f} s)"

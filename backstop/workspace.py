@@ -15,6 +15,8 @@ from typing import Any
 
 from pulumi import automation as auto
 
+from backstop.model import paths
+
 PROJECT_DIR = Path(os.environ.get("BACKSTOP_PROJECT_DIR") or Path(__file__).resolve().parents[1])
 VENV = PROJECT_DIR / ".venv"
 
@@ -62,20 +64,20 @@ def workspace_env(**values: str) -> Iterator[None]:
 
 
 def document_path(stack: str) -> Path:
-    """The desired-state document the program will load for this stack (same rule as __main__.py)."""
-    override = os.environ.get("BACKSTOP_DESIRED_STATE")
-    if override:
-        return Path(override)
-    if os.environ.get("BACKSTOP_SNAPSHOTS_DIR"):
-        return Path(os.environ["BACKSTOP_SNAPSHOTS_DIR"]) / f"{stack}.yaml"
-    config = PROJECT_DIR / f"Pulumi.{stack}.yaml"
-    if config.exists():
-        from ruamel.yaml import YAML
+    """The desired-state document the program will load for this stack (the rule of model/paths.py)."""
+    return paths.document_path(stack, PROJECT_DIR, configured_document(stack))
 
-        settings = (YAML(typ="safe").load(config.read_text()) or {}).get("config") or {}
-        if settings.get("platform-config:desiredState"):
-            return PROJECT_DIR / str(settings["platform-config:desiredState"])
-    return PROJECT_DIR / "snapshots" / f"{stack}.yaml"
+
+def configured_document(stack: str) -> str | None:
+    """The stack's `platform-config:desiredState`, read from Pulumi.<stack>.yaml without the engine."""
+    config = PROJECT_DIR / f"Pulumi.{stack}.yaml"
+    if not config.exists():
+        return None
+    from ruamel.yaml import YAML
+
+    settings = (YAML(typ="safe").load(config.read_text()) or {}).get("config") or {}
+    value = settings.get("platform-config:desiredState")
+    return str(value) if value else None
 
 
 def pulumi_cli(*args: str) -> str:
@@ -115,12 +117,6 @@ def last_update_end(stack: auto.Stack) -> datetime | None:
 def import_state(stack: str, export_file: Path) -> None:
     """`pulumi stack import` of an encrypted export (the stack's own secrets provider decrypts it)."""
     pulumi_cli("stack", "import", "--stack", stack, "--file", str(export_file))
-
-
-def stack_secret(stack: auto.Stack, key: str, env: str) -> str | None:
-    """A stack config value (decrypted in memory only), or the environment fallback the plugin also uses."""
-    value = stack.get_all_config().get(key)
-    return (value.value if value is not None else None) or os.environ.get(env) or None
 
 
 def clear_stale_lock(stack: str) -> list[str]:
@@ -168,6 +164,15 @@ def _file_backend() -> Path | None:
     return Path(backend.removeprefix("file://").split("?", 1)[0])
 
 
+def _whole(checkpoint: Path) -> bool:
+    """A checkpoint file that parses as one (a killed run leaves it empty or cut short)."""
+    try:
+        content = json.loads(checkpoint.read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(content, dict) and isinstance(content.get("checkpoint"), dict)
+
+
 def repair_checkpoint(stack: str) -> str | None:
     """Put back the last whole checkpoint of a `file://` backend when a killed run left it unreadable.
 
@@ -178,13 +183,15 @@ def repair_checkpoint(stack: str) -> str | None:
     root = _file_backend()
     if root is None:
         return None
+    current = root / ".pulumi" / "stacks" / "platform-config" / f"{stack}.json"
+    if _whole(current):
+        return None  # a whole checkpoint file: no need to ask the engine whether it loads
     try:
         pulumi_cli("stack", "export", "--stack", stack)
         return None
     except auto.errors.CommandError as exc:
         if "failed to load checkpoint" not in str(exc):
             return None  # readable, or no stack at all: not this function's business
-    current = root / ".pulumi" / "stacks" / "platform-config" / f"{stack}.json"
     older = sorted(
         (root / ".pulumi" / "backups" / "platform-config" / stack).glob(f"{stack}.*.json"),
         key=lambda p: p.stat().st_mtime,

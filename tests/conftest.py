@@ -7,7 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.reliability import trials
 from tests.support import ROOT, Engine, SandboxProcess
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the controller: xdist workers inherit the seed it sets
+        trials.ensure_seed()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return trials.header(trials.TOTAL)
 
 
 @pytest.fixture(scope="session")

@@ -53,6 +53,22 @@ mkdir -p "$spec_out"
 install -m 0644 "$mock_dir/embedded/openapi/spec3.json" "$mock_dir/embedded/openapi/fixtures3.json" "$spec_out/"
 say "Stripe OpenAPI $STRIPE_MOCK_VERSION in .tools/stripe-openapi"
 
+# Svix's OpenAPI document (from the pinned svix-webhooks module), checked against its pinned SHA-256.
+svix_out="$here/../.tools/svix-openapi"
+svix_dir="$(cd "$here/svix-spec" && go mod download "github.com/svix/svix-webhooks@$SVIX_WEBHOOKS_VERSION" \
+  && go list -m -f '{{.Dir}}' github.com/svix/svix-webhooks)"
+mkdir -p "$svix_out"
+install -m 0644 "$svix_dir/codegen/lib-openapi.json" "$svix_out/openapi.json.tmp"
+svix_sum="$(sha256sum "$svix_out/openapi.json.tmp" | cut -d' ' -f1)"
+if [ "$svix_sum" != "$SVIX_OPENAPI_SHA256" ]; then
+  rm -f "$svix_out/openapi.json.tmp"
+  say "Svix OpenAPI $SVIX_WEBHOOKS_VERSION: codegen/lib-openapi.json has SHA-256 $svix_sum, not the pinned" \
+    "$SVIX_OPENAPI_SHA256 (toolchain/versions.env: SVIX_OPENAPI_SHA256)" >&2
+  exit 1
+fi
+mv "$svix_out/openapi.json.tmp" "$svix_out/openapi.json"
+say "Svix OpenAPI $SVIX_WEBHOOKS_VERSION in .tools/svix-openapi (SHA-256 ${svix_sum:0:12}…)"
+
 # Versity's S3 gateway: the real S3 server that the backup-store tests start (tests/support.py: S3Server).
 (cd "$here/versitygw" && go mod download)
 build versitygw versitygw github.com/versity/versitygw/cmd/versitygw "$VERSITYGW_VERSION" "about 2 minutes" \

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from backstop.capture.stripe import key_of
 from backstop.capture.vercel import Captured
 from backstop.clients.clerk_client import ClerkApi
-from backstop.clients.svix_client import SvixApi
+from backstop.clients.connections import SvixSettings, svix_api
 from backstop.model.clerk_instance import OrganizationSettings
 
 Json = dict[str, Any]
@@ -59,7 +59,7 @@ def _url_text(url: str) -> str:
     return f"{parts.scheme}-{parts.netloc}{parts.path}"
 
 
-async def capture(clerk: ClerkApi, svix_base_url: str | None, current: Json) -> Captured:
+async def capture(clerk: ClerkApi, svix: SvixSettings, current: Json) -> Captured:
     """`current` is the stack's current `clerk` section (may be empty)."""
     result = Captured({})
     section = result.section
@@ -119,17 +119,15 @@ async def capture(clerk: ClerkApi, svix_base_url: str | None, current: Json) -> 
         else:
             result.not_captured.append(f"clerk {name}: write-only in Clerk: declare them by hand")
 
-    section["webhook_endpoints"] = await _endpoints(clerk, svix_base_url, current, result)
+    section["webhook_endpoints"] = await _endpoints(clerk, svix, current, result)
     return result
 
 
-async def _endpoints(
-    clerk: ClerkApi, svix_base_url: str | None, current: Json, result: Captured
-) -> list[Json]:
+async def _endpoints(clerk: ClerkApi, settings: SvixSettings, current: Json, result: Captured) -> list[Json]:
     link = await clerk.svix_url(ensure_app=False)  # a capture never creates the Svix application
     if link is None:
         return []
-    svix = await SvixApi.open(link, svix_base_url)
+    svix = await svix_api(settings, link)
     try:
         listed = await svix.list_endpoints()
     finally:

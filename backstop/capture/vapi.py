@@ -17,13 +17,13 @@ import argparse
 import asyncio
 import copy
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from backstop.capture.clerk import Keys
 from backstop.capture.vercel import Captured
+from backstop.clients.connections import Connections, VapiSettings, vapi_api
 from backstop.clients.errors import VendorError
 from backstop.clients.vapi_client import VapiApi
 from backstop.model.vapi import VapiScope
@@ -237,8 +237,8 @@ def write_archive(archive: Json, path: Path) -> None:
     path.write_text(json.dumps(archive, indent=2) + "\n")
 
 
-async def _archive(workflow_id: str, out: Path, key: str, base_url: str | None) -> None:
-    api = VapiApi(key, base_url)
+async def _archive(workflow_id: str, out: Path, settings: VapiSettings) -> None:
+    api = vapi_api(settings)
     try:
         write_archive(await workflow_archive(api, workflow_id), out)
     finally:
@@ -252,12 +252,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workflow", required=True, help="the workflow's Vapi id")
     parser.add_argument("--out", required=True, type=Path, help="the archive to write (JSON)")
     args = parser.parse_args(argv)
-    key = os.environ.get("BACKSTOP_VAPI_API_KEY")
-    if not key:
+    settings = Connections.resolve({}).vapi  # no stack here: the environment only
+    if not settings.api_key:
         print("set BACKSTOP_VAPI_API_KEY to the org's private API key", file=sys.stderr)
         return 2
     try:
-        asyncio.run(_archive(args.workflow, args.out, key, os.environ.get("BACKSTOP_VAPI_BASE_URL")))
+        asyncio.run(_archive(args.workflow, args.out, settings))
     except (LookupError, VendorError) as exc:
         print(exc, file=sys.stderr)
         return 3

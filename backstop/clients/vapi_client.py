@@ -14,18 +14,13 @@ from typing import Any, Literal
 import httpx
 
 from backstop.clients.errors import NotFound, VendorError
-from backstop.clients.retry import RetryPolicy, retry_after, with_retries
+from backstop.clients.json_http import JsonHttp
+from backstop.clients.retry import RetryPolicy
 
 Json = dict[str, Any]
 Kind = Literal["tool", "assistant", "squad", "workflow"]
 DEFAULT_BASE_URL = "https://api.vapi.ai"
 PAGE = 100
-
-
-class _Transient(Exception):
-    def __init__(self, error: VendorError | httpx.TransportError, wait: float | None) -> None:
-        super().__init__(str(error))
-        self.error, self.wait = error, wait
 
 
 class VapiApi:
@@ -36,13 +31,8 @@ class VapiApi:
         policy: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._http = httpx.AsyncClient(
-            base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
-            headers={"Authorization": f"Bearer {api_key}", "Accept": "application/json"},
-            timeout=httpx.Timeout(30.0),
-            transport=transport,
-        )
-        self._policy = policy or RetryPolicy()
+        headers = {"Authorization": f"Bearer {api_key}", "Accept": "application/json"}
+        self._http = JsonHttp("vapi", (base_url or DEFAULT_BASE_URL).rstrip("/"), headers, policy, transport)
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -85,34 +75,14 @@ class VapiApi:
             return False
         return True
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
-        async def attempt() -> Any:
-            try:
-                response = await self._http.request(method, path, **kwargs)
-            except httpx.TransportError as exc:
-                # A POST that may have reached Vapi is not repeated: it has no idempotency key.
-                unsent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
-                if method != "POST" or unsent:
-                    raise _Transient(exc, None) from None
-                raise VendorError("vapi", None, f"{method} {path}: the connection failed ({exc})") from None
-            if response.is_success:
-                return response.json()
-            error = _error(response, method, path)
-            status = response.status_code
-            retryable = status == 429 or (status >= 500 and (method != "POST" or status == 503))
-            if retryable:
-                raise _Transient(error, retry_after(response.headers))
-            raise error
-
-        def transient(exc: BaseException) -> tuple[bool, float | None]:
-            return (True, exc.wait) if isinstance(exc, _Transient) else (False, None)
-
-        try:
-            return await with_retries(attempt, transient, self._policy)
-        except _Transient as exc:
-            if isinstance(exc.error, VendorError):
-                raise exc.error from None
-            raise VendorError("vapi", None, f"{method} {path}: {type(exc.error).__name__}") from None
+    async def _request(
+        self, method: str, path: str, *, json: Json | None = None, params: dict[str, Any] | None = None
+    ) -> Any:
+        # A POST that may have reached Vapi is not repeated: it has no idempotency key.
+        response = await self._http.send(method, path, json=json, params=params, repeatable=method != "POST")
+        if response.is_success:
+            return response.json()
+        raise _error(response, method, path)
 
 
 def _error(response: httpx.Response, method: str, path: str) -> VendorError:

@@ -7,35 +7,30 @@ from typing import Any
 import httpx
 
 from backstop.clients.errors import NotFound, VendorError
-from backstop.clients.retry import RetryPolicy, retry_after, with_retries
+from backstop.clients.json_http import JsonHttp
+from backstop.clients.retry import RetryPolicy
 
 Json = dict[str, Any]
 DEFAULT_BASE_URL = "https://api.vercel.com"
 
 
-class _Transient(Exception):
-    def __init__(self, status: int | None, wait: float | None, message: str) -> None:
-        super().__init__(message)
-        self.status, self.wait = status, wait
-
-
-def _transient(exc: BaseException) -> tuple[bool, float | None]:
-    if isinstance(exc, _Transient):
-        return True, exc.wait
-    return isinstance(exc, httpx.TransportError), None
-
-
 class VercelApi:
     def __init__(
-        self, token: str, team: str, base_url: str | None = None, policy: RetryPolicy | None = None
+        self,
+        token: str,
+        team: str,
+        base_url: str | None = None,
+        policy: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._http = httpx.AsyncClient(
-            base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
-            headers={"Authorization": f"Bearer {token}"},
+        self._http = JsonHttp(
+            "Vercel",
+            (base_url or DEFAULT_BASE_URL).rstrip("/"),
+            {"Authorization": f"Bearer {token}"},
+            policy,
+            transport,
             params={"teamId": team},
-            timeout=30,
         )
-        self._policy = policy or RetryPolicy()
 
     async def __aenter__(self) -> VercelApi:
         return self
@@ -43,19 +38,10 @@ class VercelApi:
     async def __aexit__(self, *exc: object) -> None:
         await self._http.aclose()
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
-        async def call() -> httpx.Response:
-            response = await self._http.request(method, path, **kwargs)
-            if response.status_code == 429 or response.status_code >= 500:
-                raise _Transient(response.status_code, retry_after(response.headers), response.text[:200])
-            return response
-
-        try:
-            response = await with_retries(call, _transient, self._policy)
-        except _Transient as exc:
-            raise VendorError("Vercel", exc.status, "still failing after retries") from None
-        except httpx.TransportError as exc:
-            raise VendorError("Vercel", None, f"connection failed: {type(exc).__name__}") from None
+    async def _request(self, method: str, path: str) -> Any:
+        response = await self._http.send(method, path)
+        if response.status_code == 429 or response.status_code >= 500:
+            raise VendorError("Vercel", response.status_code, "still failing after retries")
         if response.status_code == 404:
             raise NotFound("Vercel", 404, f"{method} {path}: not found")
         if response.status_code >= 400:
@@ -86,10 +72,20 @@ class VercelApi:
         return True
 
 
-async def trigger_deploy_hook(url: str) -> Json:
-    """POST a deploy hook URL (it is a secret: it never appears in messages)."""
-    async with httpx.AsyncClient(timeout=30) as http:
-        response = await http.post(url)
+async def trigger_deploy_hook(url: str, policy: RetryPolicy | None = None) -> Json:
+    """POST a deploy hook URL (it is a secret: it never appears in messages).
+
+    A second POST would start a second deployment, so it is repeated only when it surely did not arrive.
+    """
+    target = httpx.URL(url)
+    hook = JsonHttp("Vercel", f"{target.scheme}://{target.netloc.decode()}", {}, policy)
+    try:
+        path = target.raw_path.decode()  # path and query: the secret part
+        response = await hook.send("POST", path, repeatable=False)
+    except VendorError:
+        raise VendorError("Vercel", None, "the deploy hook could not be reached") from None
+    finally:
+        await hook.aclose()
     if response.status_code >= 400:
         raise VendorError("Vercel", response.status_code, "the deploy hook refused the request")
     job: Json = response.json() if response.content else {}

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from backstop.backups.catalogue import ALL_KINDS, list_backups
-from backstop.commands.common import emit, failures, out
-from backstop.db.exports import export_problem
-from backstop.workspace import backups_dir
+from backstop.commands.common import emit, failures
+from backstop.console import out
+from backstop.operations.backups import backup_rows
 
 
 def command(
@@ -21,28 +19,7 @@ def command(
     """List backups (configuration and database), newest first, checking each one's files against its
     manifest, and each database export in its backup store against its checksum."""
     with failures(as_json):
-        now = datetime.now(UTC)
-        rows = []
-        for backup in reversed(list_backups(backups_dir(), stack, ALL_KINDS)):
-            problem = backup.verify() or export_problem(backup)
-            manifest = backup.manifest
-            rows.append(
-                {
-                    "id": backup.id,
-                    "kind": manifest.kind if manifest else None,
-                    "created_at": manifest.created_at.isoformat() if manifest else None,
-                    "age_hours": round((now - manifest.created_at).total_seconds() / 3600, 1)
-                    if manifest
-                    else None,
-                    "class": manifest.backup_class if manifest else None,
-                    "label": manifest.label if manifest else None,
-                    "size_bytes": backup.size,
-                    "status": "ok"
-                    if problem is None and manifest and manifest.status == "complete"
-                    else "broken",
-                    "problem": problem,
-                }
-            )
+        rows = backup_rows(stack)
 
         def human() -> None:
             table = Table(title=f"backups of {stack}")

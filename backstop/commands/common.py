@@ -1,4 +1,4 @@
-"""What every command shares: exit codes, output (human or `--json`), and turning failures into them."""
+"""What every command shares: output (human or `--json`), and turning failures into exit codes."""
 
 from __future__ import annotations
 
@@ -6,28 +6,18 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 import typer
 from pulumi.automation import errors as auto_errors
-from rich.console import Console
 from rich.markup import escape
 
 from backstop.adopt.runner import AdoptionError
-from backstop.alerts import Alert, send
+from backstop.clients.connections import MissingCredential
 from backstop.clients.errors import VendorError
+from backstop.console import err
 from backstop.model import DesiredStateError
-
-OK, DRIFT, INPUT_ERROR, VENDOR_ERROR = 0, 1, 2, 3
-T = TypeVar("T")
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
-
-
-class Failure(Exception):
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+from backstop.operations.errors import INPUT_ERROR, VENDOR_ERROR, Failure
 
 
 def emit(as_json: bool, document: dict[str, Any], human: Callable[[], None]) -> None:
@@ -53,6 +43,8 @@ def failures(as_json: bool) -> Iterator[None]:
         fail(INPUT_ERROR, str(exc), as_json)
     except Failure as exc:
         fail(exc.code, str(exc), as_json)
+    except MissingCredential as exc:
+        fail(INPUT_ERROR, str(exc), as_json)
     except AdoptionError as exc:
         fail(INPUT_ERROR, f"can't adopt the live objects as declared:\n{exc}", as_json)
     except VendorError as exc:
@@ -69,8 +61,3 @@ def _engine_message(exc: auto_errors.CommandError) -> str:
         line for line in text.splitlines() if line.strip().startswith(("error:", "stripe", "clerk", "vapi"))
     ]
     return "\n".join(lines[-8:]) or text[-2000:]
-
-
-def notify(alert: Alert, slack_url: str | None = None) -> None:
-    for problem in send(alert, slack_url):
-        err.print(f"[yellow]warning:[/yellow] {escape(problem)}")

@@ -2,60 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 
-from backstop.alerts import Alert
-from backstop.backups import history
 from backstop.backups.manifest import BackupClass
-from backstop.commands.common import (
-    DRIFT,
-    INPUT_ERROR,
-    OK,
-    VENDOR_ERROR,
-    Failure,
-    emit,
-    err,
-    failures,
-    notify,
-    out,
-)
-from backstop.db.backup import back_up
-from backstop.db.convex_cli import ConvexCliError, Say
-from backstop.db.crypto import CryptoError
-from backstop.db.errors import DbInputError
-from backstop.db.restore import restore_backup
-from backstop.db.snapshot import SnapshotError
-from backstop.db.store import StoreError
-from backstop.model import DesiredStateError
-from backstop.workspace import backups_dir
+from backstop.commands.common import emit, failures
+from backstop.console import err, out
+from backstop.db.convex_cli import Say
+from backstop.operations.database import database_backup, database_failures, database_restore
+from backstop.operations.errors import DRIFT, OK
 
 app = typer.Typer(help="Database (Convex) backups and restores.", no_args_is_help=True)
-
-
-@contextmanager
-def db_failures(as_json: bool) -> Iterator[None]:
-    """Bad input, a damaged backup or a refusal exit 2; the Convex CLI or the backup store failing exit 3."""
-    with failures(as_json):
-        try:
-            yield
-        except (DbInputError, CryptoError, SnapshotError) as exc:
-            raise Failure(INPUT_ERROR, str(exc)) from None
-        except (ConvexCliError, StoreError) as exc:
-            raise Failure(VENDOR_ERROR, str(exc)) from None
 
 
 def progress() -> Say:
     """Progress goes to stderr, so `--json` keeps stdout to one document."""
     return lambda message: err.print(message, style="dim", markup=False)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:300] if text else type(exc).__name__
 
 
 @app.command("backup")
@@ -75,42 +38,9 @@ def backup_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
 ) -> None:
     """Export the database with the Convex CLI, encrypt it with age into the backup store, catalogue it."""
-    with db_failures(as_json):
-        started = history.now()
-        try:
-            manifest = back_up(
-                stack, label, backup_class, progress(), include_file_storage, bucket_only=require_bucket
-            )
-        except Exception as exc:
-            history.record(
-                backups_dir(),
-                history.event("backup", stack, started, False, scope="database", error=str(exc)[:500]),
-            )
-            if not isinstance(exc, DesiredStateError | DbInputError):
-                notify(
-                    Alert(
-                        "backup_failed",
-                        stack,
-                        f"database backup failed: {label}",
-                        "critical",
-                        {"error": _first_line(exc)},
-                    )
-                )
-            raise
-        assert manifest.database is not None
-        history.record(
-            backups_dir(),
-            history.event(
-                "backup",
-                stack,
-                started,
-                True,
-                scope="database",
-                id=manifest.id,
-                size_bytes=manifest.database.size_bytes,
-                backup_class=manifest.backup_class,
-                documents=sum(manifest.resource_counts.values()),
-            ),
+    with failures(as_json), database_failures():
+        manifest = database_backup(
+            stack, label, backup_class, progress(), include_file_storage, require_bucket
         )
         emit(
             as_json,
@@ -137,52 +67,9 @@ def restore_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
 ) -> None:
     """Safety export, import with replace, verify counts and a sample. Exit 0 verified, 1 not."""
-    with db_failures(as_json):
-        started = history.now()
-        try:
-            report = restore_backup(backup, to, table, approved_by, progress())
-        except (DbInputError, DesiredStateError):
-            raise
-        except Exception as exc:
-            stack = to or backup.split("-db-")[0]
-            notify(
-                Alert(
-                    "restore_failed",
-                    stack,
-                    "database restore failed",
-                    "critical",
-                    {"error": _first_line(exc)},
-                )
-            )
-            history.record(
-                backups_dir(),
-                history.event("restore", stack, started, False, scope="database", error=str(exc)[:500]),
-            )
-            raise
-        paths = report.write(backups_dir() / report.stack / "reports")
-        if not report.verified:
-            notify(
-                Alert(
-                    "verification_failed",
-                    report.stack,
-                    f"database restore from {report.backup_id} did not verify",
-                    "error",
-                    {"differences": "; ".join(report.differences[:10]), "report": str(paths[1])},
-                )
-            )
-        history.record(
-            backups_dir(),
-            history.event(
-                "restore",
-                report.stack,
-                report.started_at,
-                report.verified,
-                scope="database",
-                backup=report.backup_id,
-                table=report.table,
-                data_loss_window_seconds=report.data_loss_window_seconds,
-            ),
-        )
+    with failures(as_json), database_failures():
+        restored = database_restore(backup, to, table, approved_by, progress())
+        report, paths = restored.report, restored.files
 
         def human() -> None:
             out.print(report.markdown(), markup=False)

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
-from backstop.backups.catalogue import ALL_KINDS, list_backups
-from backstop.backups.retention import decide
-from backstop.commands.common import emit, failures, out
-from backstop.db.exports import delete_export
-from backstop.workspace import backups_dir
+from backstop.commands.common import emit, failures
+from backstop.console import out
+from backstop.operations.prune import prune_backups
 
 
 def command(
@@ -25,23 +21,8 @@ def command(
     Configuration and database backups are decided apart (each keeps its newest complete backup); a
     removed database backup's export is deleted from its backup store first."""
     with failures(as_json):
-        found = list_backups(backups_dir(), stack, ALL_KINDS)
-        backups = {b.id: b for b in found if b.manifest is not None}
-        now = datetime.now(UTC)
-        decisions = [
-            decision
-            for kind in ALL_KINDS
-            for decision in decide([b.manifest for b in found if b.manifest and b.manifest.kind == kind], now)
-        ]
-        removed = []
-        for decision in decisions:
-            if not decision.keep:
-                removed.append(decision.id)
-                if not dry_run:
-                    manifest = backups[decision.id].manifest
-                    if manifest is not None:
-                        delete_export(manifest)
-                    shutil.rmtree(backups[decision.id].folder)
+        pruned = prune_backups(stack, dry_run)
+        decisions, removed = pruned.decisions, pruned.removed
 
         def human() -> None:
             for d in decisions:

@@ -58,6 +58,6 @@ def env(
 @app.command()
 def demo() -> None:
     """Apply the staging stack, break it through the Stripe API, detect the drift and restore it."""
-    from backstop.commands.demo import main
+    from backstop.operations.demo import main
 
     main()

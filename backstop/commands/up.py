@@ -12,11 +12,10 @@ from typing import Annotated
 
 import typer
 
-from backstop.adopt.runner import up_adopting
-from backstop.commands.common import emit, failures, out
-from backstop.model import load_document
-from backstop.model.stacks import check_ownership
-from backstop.workspace import clear_stale_lock, document_path, repair_checkpoint, select
+from backstop.commands.common import emit, failures
+from backstop.console import out
+from backstop.operations.session import StackSession
+from backstop.operations.up import update
 
 
 def command(
@@ -25,31 +24,20 @@ def command(
 ) -> None:
     """Apply the desired state, adopting existing Vercel variables instead of failing on ENV_CONFLICT."""
     with failures(as_json):
-        path = document_path(stack)
-        document = load_document(path)
-        check_ownership(document, path)
-        # A checkpoint the kill truncated first: `pulumi cancel` can't even load it.
-        repaired = repair_checkpoint(stack)
-        cleared = ([repaired] if repaired else []) + clear_stale_lock(stack)
-        with out.status(f"updating {stack}…"):
-            result, adopted = up_adopting(select(stack), document)
-        changes = {
-            str(getattr(k, "value", k)): v
-            for k, v in (result.summary.resource_changes or {}).items()
-            if str(getattr(k, "value", k)) != "same"
-        }
+        updated = update(StackSession(stack), out.status)
+        changes, adopted = updated.changes, updated.adopted
         emit(
             as_json,
             {
                 "ok": True,
                 "stack": stack,
                 "changes": changes,
-                "adopted": adopted.keys,
-                "conflict_retries": adopted.rounds,
-                "stale_lock_cleared": cleared,
+                "adopted": adopted,
+                "conflict_retries": updated.conflict_retries,
+                "stale_lock_cleared": updated.stale_lock_cleared,
             },
             lambda: out.print(
                 f"{stack} updated: {changes or 'no changes'}"
-                + (f"; adopted {', '.join(adopted.keys)}" if adopted.keys else "")
+                + (f"; adopted {', '.join(adopted)}" if adopted else "")
             ),
         )

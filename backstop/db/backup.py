@@ -10,7 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from backstop.backups.manifest import MANIFEST, BackupClass, DatabaseExport, Manifest, TableRecord
-from backstop.commands.backup import _actor, _git_commit
+from backstop.backups.provenance import actor, git_commit
 from backstop.db import convex_cli, crypto, settings
 from backstop.db.convex_cli import Say
 from backstop.db.private import private_dir
@@ -81,8 +81,8 @@ def take_db_backup(
                 "created_at": at,
                 "label": label,
                 "class": backup_class,
-                "created_by": _actor(),
-                "git_commit": _git_commit(),
+                "created_by": actor(),
+                "git_commit": git_commit(),
                 "tool_version": version("backstop"),
                 "engine_version": f"convex {convex_cli.PINNED}",
                 "resource_counts": {t: r.count for t, r in tables.items()},

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from backstop.reports import write_pair
-from backstop.restore.report import _span
+from backstop.reports import span, write_pair
 
 
 class DbRestoreReport(BaseModel):
@@ -46,7 +45,7 @@ class DbRestoreReport(BaseModel):
             ("Approved by", self.approved_by or "not required"),
             ("Safety export (undo)", self.safety_backup),
             ("Duration (RTO)", f"{self.duration_seconds:.1f} s"),
-            ("Data-loss window", _span(self.data_loss_window_seconds)),
+            ("Data-loss window", span(self.data_loss_window_seconds)),
             ("Documents imported", "?" if self.documents_imported is None else str(self.documents_imported)),
             ("Documents sampled and compared", str(len(self.sampled))),
             ("Verified (counts, contents, sample)", "yes" if self.verified else "NO"),

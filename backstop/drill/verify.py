@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backstop.model import DesiredState
+
+if TYPE_CHECKING:
+    from backstop.operations.session import StackSession
 
 
 def stripe_differences(desired: DesiredState, account: dict[str, dict[str, Any]]) -> list[str]:
@@ -70,7 +73,7 @@ def stripe_differences(desired: DesiredState, account: dict[str, dict[str, Any]]
     return problems
 
 
-def vercel_differences(desired: DesiredState, state: dict[str, Any], stack: Any) -> list[str]:
+def vercel_differences(desired: DesiredState, state: dict[str, Any], session: StackSession) -> list[str]:
     """Every declared variable present once, with its declared value (the dump shows sensitive ones too).
 
     Values come from the document, the stack's config (decrypted in memory) or its outputs; a variable that
@@ -78,8 +81,8 @@ def vercel_differences(desired: DesiredState, state: dict[str, Any], stack: Any)
     """
     if desired.vercel is None or desired.scope.vercel is None:
         return []
-    config = {k: v.value for k, v in stack.get_all_config().items()}
-    outputs = stack.outputs().get("webhook_secrets")
+    config = {k: v.value for k, v in session.config().items()}
+    outputs = session.outputs().get("webhook_secrets")
     secrets = dict(getattr(outputs, "value", None) or {})
     team = state.get("vercel", {}).get(desired.scope.vercel.team, {})
     problems = []

@@ -21,8 +21,7 @@ from backstop.model.clerk_instance import (
     Reapply,
 )
 from backstop.model.clerk_webhooks import WebhookEndpoint
-from backstop.model.common import Key, Strict
-from backstop.model.stripe import no_repeats
+from backstop.model.common import Key, Strict, no_repeats
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")

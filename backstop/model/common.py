@@ -23,3 +23,12 @@ HttpUrl = Annotated[str, AfterValidator(_http_url)]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+def no_repeats(field: str, values: list[str]) -> None:
+    """Refuses a list in which a value repeats (keys, natural keys), naming the field and the value."""
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"two entries have the same {field} {value!r}")
+        seen.add(value)

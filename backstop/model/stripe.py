@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import typing
-from functools import cache
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator
-from stripe.params import _webhook_endpoint_create_params as _create_params
 
-from backstop.model.common import HttpUrl, Key, Strict
+from backstop.model.common import HttpUrl, Key, Strict, no_repeats
 from backstop.model.stripe_catalog import Product
+from backstop.model.stripe_events import WEBHOOK_EVENT_TYPES
 
 MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[^\[\]]+$")]
 MetadataValue = Annotated[str, StringConstraints(max_length=500)]
 ApiVersion = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$")]
 
 
-@cache
 def webhook_event_types() -> frozenset[str]:
-    """The event names the installed Stripe SDK declares for `enabled_events` (from Stripe's OpenAPI)."""
-    (literal,) = typing.get_args(_create_params.WebhookEndpointCreateParams.__annotations__["enabled_events"])
-    return frozenset(typing.get_args(literal))
+    """The event names the pinned Stripe SDK declares for `enabled_events` (from Stripe's OpenAPI)."""
+    return WEBHOOK_EVENT_TYPES
 
 
 class WebhookEndpointSpec(Strict):
@@ -75,11 +71,3 @@ class StripeSection(Strict):
         no_repeats("key", [e.key for e in endpoints])
         no_repeats("url", [e.url for e in endpoints])
         return endpoints
-
-
-def no_repeats(field: str, values: list[str]) -> None:
-    seen: set[str] = set()
-    for value in values:
-        if value in seen:
-            raise ValueError(f"two entries have the same {field} {value!r}")
-        seen.add(value)

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from backstop.model.common import HttpUrl, Key, Strict
+from backstop.model.common import HttpUrl, Key, Strict, no_repeats
 
 Json = dict[str, Any]
 ARCHIVE = "snapshots/vapi-legacy/"
@@ -342,11 +342,3 @@ class VapiSection(Strict):
 
     def assistant_names(self) -> dict[str, str]:
         return {a.key: a.name for a in self.assistants}
-
-
-def no_repeats(field: str, values: list[str]) -> None:
-    seen: set[str] = set()
-    for value in values:
-        if value in seen:
-            raise ValueError(f"two entries have the same {field} {value!r}")
-        seen.add(value)

@@ -6,7 +6,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from backstop.clients import connections
 from backstop.clients.clerk_client import ClerkApi
+from backstop.clients.connections import MissingCredential
 from backstop.clients.stripe_client import StripeApi
 from backstop.clients.svix_client import SvixApi
 from backstop.clients.vapi_client import VapiApi
@@ -70,34 +72,28 @@ class ProviderContext:
     @property
     def stripe(self) -> StripeApi:
         if self._stripe is None:
-            if not self.config.stripe_api_key:
-                raise ProviderError(
-                    "no Stripe API key: set it with `pulumi config set --secret backstop:stripeApiKey …` "
-                    "(or BACKSTOP_STRIPE_API_KEY)"
-                )
-            self._stripe = StripeApi(self.config.stripe_api_key, self.config.stripe_base_url)
+            try:
+                self._stripe = connections.stripe_api(self.config.connections.stripe)
+            except MissingCredential as exc:
+                raise ProviderError(str(exc)) from None
         return self._stripe
 
     @property
     def vapi(self) -> VapiApi:
         if self._vapi is None:
-            if not self.config.vapi_api_key:
-                raise ProviderError(
-                    "no Vapi API key: set it with `pulumi config set --secret backstop:vapiApiKey …` "
-                    "(or BACKSTOP_VAPI_API_KEY)"
-                )
-            self._vapi = VapiApi(self.config.vapi_api_key, self.config.vapi_base_url)
+            try:
+                self._vapi = connections.vapi_api(self.config.connections.vapi)
+            except MissingCredential as exc:
+                raise ProviderError(str(exc)) from None
         return self._vapi
 
     @property
     def clerk(self) -> ClerkApi:
         if self._clerk is None:
-            if not self.config.clerk_secret_key:
-                raise ProviderError(
-                    "no Clerk secret key: set it with `pulumi config set --secret backstop:clerkSecretKey …` "
-                    "(or BACKSTOP_CLERK_SECRET_KEY)"
-                )
-            self._clerk = ClerkApi(self.config.clerk_secret_key, self.config.clerk_base_url)
+            try:
+                self._clerk = connections.clerk_api(self.config.connections.clerk)
+            except MissingCredential as exc:
+                raise ProviderError(str(exc)) from None
         return self._clerk
 
     async def clerk_instance(self) -> Json:
@@ -117,5 +113,5 @@ class ProviderContext:
                 link = await self.clerk.svix_url(ensure_app=ensure_app)
                 if link is None:
                     return None
-                self._svix = await SvixApi.open(link, self.config.svix_base_url)
+                self._svix = await connections.svix_api(self.config.connections.svix, link)
             return self._svix

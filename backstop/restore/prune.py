@@ -7,21 +7,18 @@ go before the assistants they name, and assistants before their tools.
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from pulumi import automation as auto
-
-from backstop.adopt.runner import TOKEN_CONFIG, TOKEN_ENV
 from backstop.capture.vercel import targets_of
-from backstop.clients.clerk_client import ClerkApi
-from backstop.clients.stripe_client import StripeApi
-from backstop.clients.svix_client import SvixApi
-from backstop.clients.vapi_client import Kind, VapiApi
-from backstop.clients.vercel_client import VercelApi
+from backstop.clients import connections
+from backstop.clients.connections import session_connections
+from backstop.clients.vapi_client import Kind
 from backstop.drift.unmanaged import NATURAL_KEYS
 from backstop.model import DesiredState
-from backstop.workspace import stack_secret
+
+if TYPE_CHECKING:
+    from backstop.operations.session import StackSession
 
 ORDER = [
     ("stripe", "webhook_endpoints"),
@@ -58,21 +55,20 @@ def _wanted(extras: list[Extra], vendor: str, collection: str) -> set[str]:
     return {e.key for e in extras if (e.vendor, e.collection) == (vendor, collection)}
 
 
-async def prune(stack: auto.Stack, document: DesiredState, labels: list[str]) -> list[str]:
+async def prune(session: StackSession, document: DesiredState, labels: list[str]) -> list[str]:
     """Removes each listed object it still finds live; returns the labels of those it removed."""
     extras = [Extra.parse(label) for label in labels if not label.startswith("not checked")]
     removed: list[Extra] = []
     for vendor, remove in (("stripe", _stripe), ("clerk", _clerk), ("vapi", _vapi), ("vercel", _vercel)):
         owned = getattr(document.scope, vendor) is not None
         if owned and any(e.vendor == vendor for e in extras):
-            removed += await remove(stack, document, extras)
+            removed += await remove(session, document, extras)
     rank = {pair: i for i, pair in enumerate(ORDER)}
     return [e.label for e in sorted(removed, key=lambda e: rank[(e.vendor, e.collection)])]
 
 
-async def _stripe(stack: auto.Stack, _: DesiredState, extras: list[Extra]) -> list[Extra]:
-    key = stack_secret(stack, "backstop:stripeApiKey", "BACKSTOP_STRIPE_API_KEY")
-    api = StripeApi(key or "", stack_secret(stack, "backstop:stripeBaseUrl", "BACKSTOP_STRIPE_BASE_URL"))
+async def _stripe(session: StackSession, _: DesiredState, extras: list[Extra]) -> list[Extra]:
+    api = connections.stripe_api(session_connections(session).stripe)
     removed = []
     urls = _wanted(extras, "stripe", "webhook_endpoints")
     for endpoint in await api.list_all("webhook_endpoints") if urls else []:
@@ -86,9 +82,9 @@ async def _stripe(stack: auto.Stack, _: DesiredState, extras: list[Extra]) -> li
     return removed
 
 
-async def _clerk(stack: auto.Stack, _: DesiredState, extras: list[Extra]) -> list[Extra]:
-    key = stack_secret(stack, "backstop:clerkSecretKey", "BACKSTOP_CLERK_SECRET_KEY") or ""
-    api = ClerkApi(key, os.environ.get("BACKSTOP_CLERK_BASE_URL"))
+async def _clerk(session: StackSession, _: DesiredState, extras: list[Extra]) -> list[Extra]:
+    conn = session_connections(session)
+    api = connections.clerk_api(conn.clerk)
     removed = []
     try:
         for collection in ("redirect_urls", "jwt_templates", "allowlist_identifiers"):
@@ -100,7 +96,7 @@ async def _clerk(stack: auto.Stack, _: DesiredState, extras: list[Extra]) -> lis
         urls = _wanted(extras, "clerk", "webhook_endpoints")
         link = await api.svix_url(ensure_app=False) if urls else None
         if link is not None:
-            svix = await SvixApi.open(link, os.environ.get("BACKSTOP_SVIX_BASE_URL"))
+            svix = await connections.svix_api(conn.svix, link)
             try:
                 for endpoint in await svix.list_endpoints():
                     if endpoint["url"] in urls and await svix.delete_endpoint(endpoint["id"]):
@@ -112,9 +108,8 @@ async def _clerk(stack: auto.Stack, _: DesiredState, extras: list[Extra]) -> lis
     return removed
 
 
-async def _vapi(stack: auto.Stack, document: DesiredState, extras: list[Extra]) -> list[Extra]:
-    key = stack_secret(stack, "backstop:vapiApiKey", "BACKSTOP_VAPI_API_KEY") or ""
-    api = VapiApi(key, os.environ.get("BACKSTOP_VAPI_BASE_URL"))
+async def _vapi(session: StackSession, document: DesiredState, extras: list[Extra]) -> list[Extra]:
+    api = connections.vapi_api(session_connections(session).vapi)
     scope = document.scope.vapi
     removed = []
     try:
@@ -132,15 +127,16 @@ async def _vapi(stack: auto.Stack, document: DesiredState, extras: list[Extra]) 
     return removed
 
 
-async def _vercel(stack: auto.Stack, document: DesiredState, extras: list[Extra]) -> list[Extra]:
+async def _vercel(session: StackSession, document: DesiredState, extras: list[Extra]) -> list[Extra]:
     scope = document.scope.vercel
-    token = stack_secret(stack, TOKEN_CONFIG, TOKEN_ENV)
-    team = (scope.team if scope is not None else None) or stack_secret(stack, "vercel:team", "VERCEL_TEAM")
-    if not token or not team or scope is None:
+    settings = session_connections(session).vercel
+    if scope is not None:
+        settings = replace(settings, team=scope.team or settings.team)
+    if not settings.token or not settings.team or scope is None:
         return []
     wanted = _wanted(extras, "vercel", "env")
     removed = []
-    async with VercelApi(token, team, os.environ.get("BACKSTOP_VERCEL_BASE_URL")) as api:
+    async with connections.vercel_api(settings) as api:
         for project in scope.projects:
             for var in await api.env_vars(project):
                 label = f"{project}/{var.get('key')} ({', '.join(targets_of(var))})"

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from backstop.reports import write_pair
+from backstop.reports import span, write_pair
 
 
 class Report(BaseModel):
@@ -69,7 +69,7 @@ class Report(BaseModel):
             ("Stack state imported from the backup", "yes" if self.state_imported else "no"),
             ("Stale lock or broken checkpoint of a killed run", ", ".join(self.stale_lock_cleared) or "none"),
             ("Duration (RTO)", f"{self.duration_seconds:.1f} s"),
-            ("Data-loss window", _span(self.data_loss_window_seconds)),
+            ("Data-loss window", span(self.data_loss_window_seconds)),
             ("Changes applied", json.dumps(self.changes)),
             ("Live objects adopted", ", ".join(self.adopted) or "none"),
             ("Write-only values changed out of band, written again", ", ".join(self.rewritten) or "none"),
@@ -86,8 +86,3 @@ class Report(BaseModel):
         lines = [f"# Restore report: {self.stack} from {self.backup_id}", "", "| | |", "|---|---|"]
         lines += [f"| {name} | {value} |" for name, value in rows]
         return "\n".join(lines) + "\n"
-
-
-def _span(seconds: float) -> str:
-    hours, rest = divmod(int(seconds), 3600)
-    return f"{hours} h {rest // 60} min ({seconds:.0f} s)"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import typer
 
-from backstop.commands.common import INPUT_ERROR, fail
+from backstop.commands.common import fail
+from backstop.operations.errors import INPUT_ERROR
 
 
 def test_an_error_with_brackets_is_printed_literally(capsys: pytest.CaptureFixture[str]) -> None:

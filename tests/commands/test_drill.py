@@ -8,20 +8,33 @@ from pathlib import Path
 
 import pytest
 
+from tests.rewind import Rewind, module_engine
 from tests.support import ROOT, Engine, SandboxProcess
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.parametrize("scenario", ["A", "B", "D"])
-def test_each_scenario_restores_exactly(
-    engine: Engine, sandbox: SandboxProcess, scenario: str, tmp_path: Path
-) -> None:
-    document = tmp_path / "staging.yaml"
+@pytest.fixture(scope="module")
+def applied(sandbox_server: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) -> Rewind:
+    """Staging's document applied to an empty sandbox: once for the scenarios."""
+    engine = module_engine(tmp_path_factory.mktemp("drill"), sandbox_server)
+    work = engine.home / "documents"
+    work.mkdir()
+    document = work / "staging.yaml"
     shutil.copyfile(ROOT / "snapshots" / "staging.yaml", document)
-    engine.extra_env.update(BACKSTOP_SANDBOX_URL=sandbox.url, BACKSTOP_DESIRED_STATE=str(document))
+    engine.extra_env.update(BACKSTOP_SANDBOX_URL=sandbox_server.url, BACKSTOP_DESIRED_STATE=str(document))
     engine.init_stack("staging")
     engine.pulumi("up", "--yes", "--stack", "staging")
+    rewind = Rewind(engine, sandbox_server)
+    rewind.save()
+    return rewind
+
+
+@pytest.mark.parametrize("scenario", ["A", "B", "D"])
+def test_each_scenario_restores_exactly(
+    applied: Rewind, sandbox_server: SandboxProcess, scenario: str
+) -> None:
+    engine, sandbox = applied.engine(), sandbox_server
     prod_before = sandbox.dump()["stripe"].get("acct_derrimut_prod")
 
     done = json.loads(engine.backstop("drill", "--stack", "staging", "--scenario", scenario, "--json").stdout)

@@ -10,22 +10,33 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT, Engine, SandboxProcess
+from tests.rewind import Rewind, module_engine
+from tests.support import ROOT, SandboxProcess
 
 pytestmark = pytest.mark.e2e
 STAGING = "quiet-otter-512"
 
 
-@pytest.mark.parametrize("scenario", ["A", "B"])
-def test_drills_restore_the_database(
-    engine: Engine, sandbox: SandboxProcess, scenario: str, tmp_path: Path
-) -> None:
-    sandbox.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
-    document = tmp_path / "staging.yaml"
+@pytest.fixture(scope="module")
+def applied(sandbox_server: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) -> Rewind:
+    """The derrimut accounts and database, staging's document applied: once for both scenarios."""
+    engine = module_engine(tmp_path_factory.mktemp("drill-db"), sandbox_server)
+    sandbox_server.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
+    work = engine.home / "documents"
+    work.mkdir()
+    document = work / "staging.yaml"
     shutil.copyfile(ROOT / "snapshots" / "staging.yaml", document)
-    engine.extra_env.update(BACKSTOP_SANDBOX_URL=sandbox.url, BACKSTOP_DESIRED_STATE=str(document))
+    engine.extra_env.update(BACKSTOP_SANDBOX_URL=sandbox_server.url, BACKSTOP_DESIRED_STATE=str(document))
     engine.init_stack("staging")
     engine.pulumi("up", "--yes", "--stack", "staging")
+    rewind = Rewind(engine, sandbox_server)
+    rewind.save()
+    return rewind
+
+
+@pytest.mark.parametrize("scenario", ["A", "B"])
+def test_drills_restore_the_database(applied: Rewind, sandbox_server: SandboxProcess, scenario: str) -> None:
+    engine, sandbox = applied.engine(), sandbox_server
     before = {k: v for k, v in sandbox.dump()["convex"][STAGING].items() if not k.startswith("_")}
     prod_before = sandbox.dump()["convex"]["spotted-gerbil-236"]
 

@@ -17,6 +17,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from backstop.model import load_document
+from tests.reliability.trials import kill_points
 from tests.support import ROOT, VENV_BIN, Engine, SandboxProcess
 
 pytestmark = pytest.mark.e2e
@@ -340,7 +341,8 @@ def test_write_only_settings_changed_behind_backstops_back_come_back_with_reappl
     stack.clean()
 
 
-@pytest.mark.parametrize("kill_at", [2, 9])
+@pytest.mark.trials
+@pytest.mark.parametrize("kill_at", kill_points("clerk", [2, 9]))
 def test_a_killed_update_converges_on_rerun_without_duplicates(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path, kill_at: int
 ) -> None:

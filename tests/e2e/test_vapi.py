@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 
 from backstop.model import DesiredState, load_document
 from sandbox.core.accounts import keys
+from tests.reliability.trials import kill_points
 from tests.support import ROOT, VENV_BIN, Engine, SandboxProcess
 
 pytestmark = pytest.mark.e2e
@@ -291,7 +292,8 @@ def test_a_deleted_tool_is_recreated_and_its_assistants_follow_the_new_id(
     assert differences(load_document(document), live) == []
 
 
-@pytest.mark.parametrize("kill_at", [1, 3])
+@pytest.mark.trials
+@pytest.mark.parametrize("kill_at", kill_points("vapi", [1, 3]))
 def test_a_killed_update_converges_on_rerun_without_duplicates(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path, kill_at: int
 ) -> None:

@@ -9,6 +9,7 @@ import pytest
 import stripe
 
 from tests.e2e.vercel_support import PROJECT, TEAM, seeded_stacks, value_of, variables, vercel_api
+from tests.rewind import Rewind, module_engine
 from tests.support import STRIPE_PROD_KEY, Engine, SandboxProcess
 
 pytestmark = pytest.mark.e2e
@@ -28,6 +29,20 @@ def adopted(engine: Engine, sandbox: SandboxProcess, tmp_path: Path) -> str:
     return backup_id
 
 
+@pytest.fixture(scope="module")
+def adopted_once(
+    sandbox_server: SandboxProcess, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Rewind, Path, str]:
+    """`adopted`, once for the module: the work folder (documents) and the prod backup's id."""
+    engine = module_engine(tmp_path_factory.mktemp("vercel-restore"), sandbox_server)
+    work = engine.home / "documents"
+    work.mkdir()
+    backup_id = adopted(engine, sandbox_server, work)
+    rewind = Rewind(engine, sandbox_server)
+    rewind.save()
+    return rewind, work, backup_id
+
+
 def endpoint_secret(sandbox: SandboxProcess, stack: str) -> str:
     account = "acct_derrimut_prod" if stack == "prod" else "acct_derrimut_staging"
     found = [
@@ -41,9 +56,10 @@ def endpoint_secret(sandbox: SandboxProcess, stack: str) -> str:
 
 
 def test_all_variables_deleted_then_restored_with_rotated_secrets_chained_across_stacks(
-    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+    adopted_once: tuple[Rewind, Path, str], sandbox_server: SandboxProcess
 ) -> None:
-    prod_backup = adopted(engine, sandbox, tmp_path)
+    rewind, _, prod_backup = adopted_once
+    engine, sandbox = rewind.engine(), sandbox_server
     staging_backup = json.loads(
         engine.backstop("backup", "--stack", "staging", "--label", "Adopted", "--json").stdout
     )["backup"]["id"]
@@ -120,9 +136,10 @@ def test_all_variables_deleted_then_restored_with_rotated_secrets_chained_across
 
 
 def test_a_sensitive_value_written_out_of_band_is_reported_and_put_back(
-    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+    adopted_once: tuple[Rewind, Path, str], sandbox_server: SandboxProcess
 ) -> None:
-    prod_backup = adopted(engine, sandbox, tmp_path)
+    rewind, tmp_path, prod_backup = adopted_once
+    engine, sandbox = rewind.engine(), sandbox_server
     hook = sandbox.dump()["vercel"][TEAM]["projects"][PROJECT]["link"]["deployHooks"][0]
     url = f"{sandbox.url}/vercel/v1/integrations/deploy/{PROJECT}/{hook['id']}"
     engine.pulumi("config", "set", "--secret", "vercel-redeploy-hook", url, "--stack", "prod")

@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from backstop.cli import app
 from tests.support import Engine, SandboxProcess
 
 pytestmark = pytest.mark.e2e
@@ -410,30 +412,22 @@ VERCEL_CASES: list[tuple[str, str, str, str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("case", "old", "new", "path", "reason"), VERCEL_CASES, ids=[c[0] for c in VERCEL_CASES]
+ALL_CASES = [*CASES, *VERCEL_CASES]
+ENGINE_CASES = (
+    "version-wrong",
+    "scope-mode",
+    "events-typo",
+    "endpoint-duplicate-url",
+    "currency-unknown",
+    "two-defaults",
+    "live-http",
+    "vercel-inline-secret",
+    "vercel-project-outside-scope",
 )
-def test_bad_vercel_section(
-    engine: Engine,
-    sandbox: SandboxProcess,
-    tmp_path: Path,
-    case: str,
-    old: str,
-    new: str,
-    path: str,
-    reason: str,
-) -> None:
-    assert old in VERCEL_BASE, case
-    document = tmp_path / f"{case}.yaml"
-    document.write_text(VERCEL_BASE.replace(old, new, 1))
-    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(document)
-    failed = engine.backstop("drift", "--stack", "staging", ok=(2,))
-    message = " ".join(failed.stderr.split())
-    assert str(document) in message and path in message and reason in message, failed.stderr
-    engine.init_stack("staging")
-    preview = engine.pulumi("preview", "--stack", "staging", ok=(1,))
-    assert "invalid desired state" in preview.output
-    assert sandbox.requests()["total"] == 0
+"""One case of each part of the document goes through the real engine; every case goes through `backstop`.
+The program refuses a document with the very validation `backstop` runs (`load_document`, then
+`check_ownership`), so the engine path is the same for every case: the sample proves it stops before any
+call, and the whole corpus proves the validation."""
 
 
 @pytest.fixture(scope="module")
@@ -442,20 +436,51 @@ def bad_documents(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for case, old, new, _, _ in CASES:
         assert old in BASE, case
         (folder / f"{case}.yaml").write_text(BASE.replace(old, new, 1))
+    for case, old, new, _, _ in VERCEL_CASES:
+        assert old in VERCEL_BASE, case
+        (folder / f"{case}.yaml").write_text(VERCEL_BASE.replace(old, new, 1))
     return folder
 
 
 def test_the_corpus_is_large_enough() -> None:
-    every = [c[0] for c in [*CASES, *VERCEL_CASES]]
+    every = [c[0] for c in ALL_CASES]
     assert len(every) >= 50 and len(set(every)) == len(every)
+    assert set(ENGINE_CASES) <= set(every)
 
 
 @pytest.mark.parametrize(
-    ("case", "path", "reason"), [(c[0], c[3], c[4]) for c in CASES], ids=[c[0] for c in CASES]
+    ("case", "path", "reason"), [(c[0], c[3], c[4]) for c in ALL_CASES], ids=[c[0] for c in ALL_CASES]
 )
-def test_bad_document(
-    engine: Engine, sandbox: SandboxProcess, bad_documents: Path, case: str, path: str, reason: str
+def test_backstop_refuses_a_bad_document(
+    sandbox: SandboxProcess,
+    bad_documents: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    case: str,
+    path: str,
+    reason: str,
 ) -> None:
+    """`backstop drift` (the CLI in this process) exits 2 naming file, path and reason, and calls nothing."""
+    document = bad_documents / f"{case}.yaml"
+    monkeypatch.setenv("BACKSTOP_DESIRED_STATE", str(document))
+    for vendor, suffix in (
+        ("STRIPE", "stripe"),
+        ("VERCEL", "vercel"),
+        ("CLERK", "clerk/v1"),
+        ("VAPI", "vapi"),
+    ):
+        monkeypatch.setenv(f"BACKSTOP_{vendor}_BASE_URL", f"{sandbox.url}/{suffix}")
+    failed = CliRunner().invoke(app, ["drift", "--stack", "staging"], env={"COLUMNS": "200"})
+    assert failed.exit_code == 2, failed.output
+    message = " ".join(failed.stderr.split())
+    assert str(document) in message and path in message and reason in message, failed.stderr
+    assert sandbox.requests()["total"] == 0
+
+
+@pytest.mark.parametrize("case", ENGINE_CASES)
+def test_the_engine_refuses_a_bad_document_before_any_call(
+    engine: Engine, sandbox: SandboxProcess, bad_documents: Path, case: str
+) -> None:
+    path, reason = next((c[3], c[4]) for c in ALL_CASES if c[0] == case)
     document = bad_documents / f"{case}.yaml"
     engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(document)
     failed = engine.backstop("drift", "--stack", "staging", ok=(2,))

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from tests.reliability.disaster import assert_exact_without_duplicates, backed_up_then_lost
-from tests.support import Engine, SandboxProcess
+from tests.rewind import Rewind, module_engine
+from tests.support import SandboxProcess
 
 pytestmark = pytest.mark.e2e
 
@@ -44,11 +45,26 @@ FAULTS: dict[str, list[dict[str, Any]]] = {
 }
 
 
+@pytest.fixture(scope="module")
+def lost(
+    sandbox_server: SandboxProcess, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Rewind, Path, str]:
+    """Staging applied, backed up, then its account emptied: once for the module."""
+    engine = module_engine(tmp_path_factory.mktemp("faults"), sandbox_server)
+    work = engine.home / "documents"
+    work.mkdir()
+    document, backup_id = backed_up_then_lost(engine, sandbox_server, work)
+    rewind = Rewind(engine, sandbox_server)
+    rewind.save()
+    return rewind, document, backup_id
+
+
 @pytest.mark.parametrize("kind", list(FAULTS))
 def test_restore_converges_through_faults(
-    engine: Engine, sandbox: SandboxProcess, tmp_path: Path, kind: str
+    lost: tuple[Rewind, Path, str], sandbox_server: SandboxProcess, kind: str
 ) -> None:
-    document, backup_id = backed_up_then_lost(engine, sandbox, tmp_path)
+    rewind, document, backup_id = lost
+    engine, sandbox = rewind.engine(), sandbox_server
     for fault in FAULTS[kind]:
         sandbox.http.post("/_sandbox/faults", json=fault).raise_for_status()
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.reliability.disaster import ACCOUNT, assert_exact_without_duplicates, backed_up_then_lost
+from tests.reliability.trials import kill_points
 from tests.support import VENV_BIN, Engine, SandboxProcess
 
 pytestmark = pytest.mark.e2e
@@ -25,7 +26,8 @@ def pulumi_update_pids(project: Path) -> list[int]:
     return [int(pid) for pid in found.split()]
 
 
-@pytest.mark.parametrize("kill_at", [3, 9])
+@pytest.mark.trials
+@pytest.mark.parametrize("kill_at", kill_points("stripe", [3, 9]))
 def test_a_killed_restore_converges_on_rerun(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path, kill_at: int
 ) -> None:

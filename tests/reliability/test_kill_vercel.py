@@ -1,6 +1,9 @@
 """Twenty restores that include Vercel variables, each with its `pulumi` process killed at the k-th mutating
 request, k spread over the whole restore: every re-run of `backstop restore` clears the dead run's lock,
-ends exactly at the desired state, with no duplicate and nothing deleted that wasn't asked for."""
+ends exactly at the desired state, with no duplicate and nothing deleted that wasn't asked for.
+
+`make reliability` runs all twenty; `make test` runs a seeded sample of three of them (see
+`tests/reliability/trials.py`: the seed is printed in pytest's header, and `BACKSTOP_KILL_SEED` replays it)."""
 
 from __future__ import annotations
 
@@ -17,10 +20,11 @@ from ruamel.yaml import YAML
 
 from tests.e2e.vercel_support import PROJECT, TEAM, variables
 from tests.reliability.test_kill import pulumi_update_pids
+from tests.reliability.trials import TOTAL, chosen_trials, header
 from tests.support import ROOT, VENV_BIN, Engine, SandboxProcess
 
 pytestmark = [pytest.mark.e2e, pytest.mark.trials]
-TRIALS = int(os.environ.get("BACKSTOP_KILL_TRIALS", "20"))
+TRIALS = TOTAL
 ACCOUNT = "acct_derrimut_prod"
 KEPT_VARIABLES = (
     "convex-url-production",
@@ -108,7 +112,8 @@ def test_twenty_killed_restores_with_vercel_variables_converge(
     command += ["--approved-by", "Eli Lead", "--json"]
     mutations = 2 + len(KEPT_VARIABLES)  # what a restore from nothing writes
     outcomes = []
-    for trial in range(TRIALS):
+    chosen = chosen_trials(TRIALS)
+    for trial in chosen:
         kill_at = 1 + trial * mutations // TRIALS
         before = lose_everything(sandbox)
         sandbox.http.post("/_sandbox/faults", json={"kind": "latency", "latency_ms": 200}).raise_for_status()
@@ -133,7 +138,9 @@ def test_twenty_killed_restores_with_vercel_variables_converge(
         outcomes.append(
             (trial, kill_at, bool(killed), report["verified"], report["stale_lock_cleared"], problems)
         )
-        assert report["verified"] is True and problems == [], outcomes[-1]
-    assert sum(1 for o in outcomes if o[2]) >= TRIALS * 3 // 4, (
-        f"most trials killed a live update: {outcomes}"
+        assert report["verified"] is True and problems == [], (outcomes[-1], header(TRIALS))
+    # A kill at the last mutation can miss a fast update; across all twenty, most must land.
+    needed = len(chosen) * 3 // 4 if len(chosen) == TRIALS else 1
+    assert sum(1 for o in outcomes if o[2]) >= needed, (
+        f"trials killed a live update: {outcomes} ({header(TRIALS)})"
     )

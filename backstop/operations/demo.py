@@ -1,4 +1,5 @@
-"""`backstop sandbox demo`: drift and restore of the staging stack, narrated, against a private sandbox.
+"""The sandbox demo (`backstop sandbox demo`): drift and restore of the staging stack, narrated, against
+a private sandbox.
 
 Every step is a plain `pulumi` command a user can type; the out-of-band changes go through the Stripe
 API as a dashboard user's would. Nothing here talks to a real vendor.

@@ -1,0 +1,59 @@
+"""Capturing: the live configuration written into the stack's desired-state document.
+
+Then `pulumi up` (or `adopt`) adopts every object by its natural key, changing nothing live, and the next
+`pulumi preview --refresh` finds nothing to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pulumi import automation as auto
+
+from backstop.adopt.runner import up_adopting
+from backstop.model import parse_document
+from backstop.operations.capture_read import read_live
+from backstop.operations.session import StackSession
+from backstop.operations.stage import Stage, unseen
+from backstop.workspace import workspace_env
+
+PROGRAM = "platform-config"
+
+
+@dataclass(frozen=True)
+class Captured:
+    document: Path
+    not_captured: list[str]
+    secrets_stored: list[str]
+
+
+def capture(
+    session: StackSession,
+    output: Path | None,
+    adopt: bool,
+    vercel_projects: list[str],
+    vercel_team: str | None,
+    stage: Stage = unseen,
+) -> Captured:
+    """Reads, validates and writes the document (to `output`, default the stack's own); readable secret
+    values go into the stack's config, encrypted; `adopt` then runs `pulumi up` to adopt every object."""
+    with stage(f"reading {session.name}'s live configuration…"):
+        captured = read_live(session, vercel_projects, vercel_team)
+    text = captured.text()
+    document = parse_document(text, f"captured {session.name}")
+    target = output or session.path
+    target.write_text(text)
+    if captured.secrets:
+        session.set_config(
+            {f"{PROGRAM}:{k}": auto.ConfigValue(v, secret=True) for k, v in captured.secrets.items()}
+        )
+    if adopt:
+        # Clerk's write-only settings can't be read: adopting takes the declared ones as live.
+        with (
+            stage("adopting every object (pulumi up)…"),
+            session.reading(target, document),
+            workspace_env(BACKSTOP_ADOPT_AS_DECLARED="1"),
+        ):
+            up_adopting(session, document)
+    return Captured(target, captured.not_captured, sorted(captured.secrets))

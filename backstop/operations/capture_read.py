@@ -1,0 +1,176 @@
+"""Reading the live configuration of a stack's accounts, inside its scope, into a desired-state document."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+
+from backstop.capture.clerk import capture as capture_clerk
+from backstop.capture.stripe import capture as capture_stripe
+from backstop.capture.vapi import OutsideOrg
+from backstop.capture.vapi import capture as capture_vapi
+from backstop.capture.vercel import Captured as CapturedVercel
+from backstop.capture.vercel import capture as capture_vercel
+from backstop.clients import connections
+from backstop.clients.connections import (
+    CLERK_SECRET_KEY,
+    STRIPE_API_KEY,
+    VAPI_API_KEY,
+    VERCEL_TEAM,
+    VERCEL_TOKEN,
+    Connections,
+    MissingCredential,
+    session_connections,
+)
+from backstop.model.vapi import VapiScope
+from backstop.operations.errors import INPUT_ERROR, Failure
+from backstop.operations.session import StackSession
+
+
+def _current(session: StackSession) -> dict[str, Any]:
+    """The stack's current document (capture reads inside its scope and keeps its keys), if there is one."""
+    path = session.path
+    if not path.exists():
+        return {}
+    data = YAML(typ="safe").load(path.read_text()) or {}
+    return data if isinstance(data, dict) else {}
+
+
+def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
+    value = data.get(name)
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _clerk(conn: Connections, scope: dict[str, Any], current: dict[str, Any], result: Capture) -> None:
+    declared = _section(scope, "clerk")
+    if not conn.clerk.secret_key:
+        if declared:
+            raise Failure(
+                INPUT_ERROR,
+                f"scope.clerk names instance {declared.get('instance')} but there is no Clerk secret key: "
+                f"{CLERK_SECRET_KEY.how_to_set}",
+            )
+        result.not_captured.append(f"clerk: not read (no {CLERK_SECRET_KEY.key} or {CLERK_SECRET_KEY.env})")
+        return
+
+    async def read() -> None:
+        api = connections.clerk_api(conn.clerk)
+        try:
+            instance = await api.instance()
+            if declared and instance.get("id") != declared.get("instance"):
+                raise Failure(
+                    INPUT_ERROR,
+                    f"the Clerk secret key belongs to instance {instance.get('id')}, but the stack's "
+                    f"scope.clerk.instance is {declared.get('instance')}: nothing was captured",
+                )
+            scope["clerk"] = declared or {
+                "instance": instance["id"],
+                "environment": instance.get("environment_type", "development"),
+            }
+            captured = await capture_clerk(api, conn.svix, current)
+        finally:
+            await api.aclose()
+        result.document["clerk"] = captured.section
+        result.not_captured += captured.not_captured
+
+    asyncio.run(read())
+
+
+def _vapi(
+    session: StackSession, conn: Connections, scope: dict[str, Any], current: dict[str, Any], result: Capture
+) -> None:
+    raw = scope.get("vapi")
+    if not isinstance(raw, dict):
+        result.not_captured.append(
+            "vapi: not read: the stack's document has no scope.vapi. Vapi orgs are shared, so declare "
+            'which part this stack owns first (`scope: {vapi: {org_id: <org uuid>, prefix: "staging-"}}`, '
+            "see README, Vapi) and capture again"
+        )
+        return
+    try:
+        scope_vapi = VapiScope.model_validate(raw)
+    except ValidationError as exc:
+        where = session.path
+        raise Failure(INPUT_ERROR, f"{where}: scope.vapi: {exc.errors()[0]['msg']}") from None
+    if not conn.vapi.api_key:
+        raise Failure(
+            INPUT_ERROR, f"scope.vapi is declared but there is no Vapi API key: {VAPI_API_KEY.how_to_set}"
+        )
+
+    async def read() -> None:
+        api = connections.vapi_api(conn.vapi)
+        try:
+            captured = await capture_vapi(api, scope_vapi, current)
+        except OutsideOrg as exc:
+            raise Failure(INPUT_ERROR, str(exc)) from None
+        finally:
+            await api.aclose()
+        result.document["vapi"] = captured.section
+        result.not_captured += captured.not_captured
+
+    asyncio.run(read())
+
+
+def read_live(session: StackSession, vercel_projects: list[str], vercel_team: str | None) -> Capture:
+    """The live configuration inside the stack's scope, as a desired-state document (not yet validated)."""
+    stack_name = session.name
+    conn = session_connections(session)
+    try:
+        stripe = connections.stripe_api(conn.stripe)
+    except MissingCredential:
+        raise Failure(
+            INPUT_ERROR, f"no Stripe API key for {stack_name}: {STRIPE_API_KEY.how_to_set}"
+        ) from None
+    mode = "live" if conn.stripe.live else "test"
+    captured = asyncio.run(capture_stripe(stripe))
+    current = _current(session)
+    scope = _section(current, "scope")
+    scope["stripe"] = {"mode": mode}
+    document: dict[str, Any] = {"version": 1, "stack": stack_name, "scope": scope, "stripe": captured.section}
+    result = Capture(document, captured.not_captured)
+    _clerk(conn, scope, _section(current, "clerk"), result)
+    _vapi(session, conn, scope, _section(current, "vapi"), result)
+
+    vercel_scope = scope.get("vercel") or {}
+    projects = vercel_projects or list(vercel_scope.get("projects") or [])
+    settings = replace(conn.vercel, team=vercel_team or vercel_scope.get("team") or conn.vercel.team)
+    if projects:
+        if not settings.token or not settings.team:
+            raise Failure(
+                INPUT_ERROR,
+                f"capturing Vercel needs {VERCEL_TOKEN.key} (a secret, or {VERCEL_TOKEN.env}) and "
+                f"{VERCEL_TEAM.key} (or {VERCEL_TEAM.env}, or --vercel-team)",
+            )
+        scope["vercel"] = {"team": settings.team, "projects": projects}
+
+        async def read_vercel() -> CapturedVercel:
+            async with connections.vercel_api(settings) as api:
+                return await capture_vercel(api, projects)
+
+        vercel = asyncio.run(read_vercel())
+        document["vercel"] = vercel.section
+        result.secrets.update(vercel.secrets)
+        result.not_captured += vercel.not_captured
+    return result
+
+
+@dataclass
+class Capture:
+    document: dict[str, Any]
+    not_captured: list[str]
+    secrets: dict[str, str] = field(default_factory=dict)
+    """Readable secret values, stored encrypted in the stack's config (never in the document)."""
+
+    def text(self) -> str:
+        buffer = io.StringIO()
+        buffer.write(
+            f"# Desired state of the {self.document['stack']} stack, captured from the live services by "
+            "`backstop capture`.\n"
+        )
+        YAML().dump(self.document, buffer)
+        return buffer.getvalue()

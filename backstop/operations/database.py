@@ -1,0 +1,135 @@
+"""Database (Convex) backups and restores, beside the configuration (backstop/db/), with their history
+and alerts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from backstop.alerts import Alert
+from backstop.backups import history
+from backstop.backups.manifest import BackupClass, Manifest
+from backstop.db.backup import back_up
+from backstop.db.convex_cli import ConvexCliError, Say
+from backstop.db.crypto import CryptoError
+from backstop.db.errors import DbInputError
+from backstop.db.report import DbRestoreReport
+from backstop.db.restore import restore_backup
+from backstop.db.snapshot import SnapshotError
+from backstop.db.store import StoreError
+from backstop.model import DesiredStateError
+from backstop.operations.errors import INPUT_ERROR, VENDOR_ERROR, Failure
+from backstop.operations.notify import first_line, notify
+from backstop.workspace import backups_dir
+
+
+@contextmanager
+def database_failures() -> Iterator[None]:
+    """Bad input, a damaged backup or a refusal exit 2; the Convex CLI or the backup store failing exit 3."""
+    try:
+        yield
+    except (DbInputError, CryptoError, SnapshotError) as exc:
+        raise Failure(INPUT_ERROR, str(exc)) from None
+    except (ConvexCliError, StoreError) as exc:
+        raise Failure(VENDOR_ERROR, str(exc)) from None
+
+
+def database_backup(
+    stack: str,
+    label: str,
+    backup_class: BackupClass,
+    say: Say,
+    include_file_storage: bool,
+    require_bucket: bool,
+) -> Manifest:
+    """`backstop db backup`: export, encrypt, store and catalogue, recorded in the stack's history."""
+    started = history.now()
+    try:
+        manifest = back_up(stack, label, backup_class, say, include_file_storage, bucket_only=require_bucket)
+    except Exception as exc:
+        history.record(
+            backups_dir(),
+            history.event("backup", stack, started, False, scope="database", error=str(exc)[:500]),
+        )
+        if not isinstance(exc, DesiredStateError | DbInputError):
+            notify(
+                Alert(
+                    "backup_failed",
+                    stack,
+                    f"database backup failed: {label}",
+                    "critical",
+                    {"error": first_line(exc)},
+                )
+            )
+        raise
+    assert manifest.database is not None
+    history.record(
+        backups_dir(),
+        history.event(
+            "backup",
+            stack,
+            started,
+            True,
+            scope="database",
+            id=manifest.id,
+            size_bytes=manifest.database.size_bytes,
+            backup_class=manifest.backup_class,
+            documents=sum(manifest.resource_counts.values()),
+        ),
+    )
+    return manifest
+
+
+@dataclass(frozen=True)
+class DbRestored:
+    report: DbRestoreReport
+    files: tuple[Path, Path]
+    """The report as JSON and as Markdown."""
+
+
+def database_restore(
+    backup: str, to: str | None, table: str | None, approved_by: str | None, say: Say
+) -> DbRestored:
+    """`backstop db restore`: the restore and its report files, recorded in the history; failing alerts."""
+    started = history.now()
+    try:
+        report = restore_backup(backup, to, table, approved_by, say)
+    except (DbInputError, DesiredStateError):
+        raise
+    except Exception as exc:
+        stack = to or backup.split("-db-")[0]
+        notify(
+            Alert("restore_failed", stack, "database restore failed", "critical", {"error": first_line(exc)})
+        )
+        history.record(
+            backups_dir(),
+            history.event("restore", stack, started, False, scope="database", error=str(exc)[:500]),
+        )
+        raise
+    paths = report.write(backups_dir() / report.stack / "reports")
+    if not report.verified:
+        notify(
+            Alert(
+                "verification_failed",
+                report.stack,
+                f"database restore from {report.backup_id} did not verify",
+                "error",
+                {"differences": "; ".join(report.differences[:10]), "report": str(paths[1])},
+            )
+        )
+    history.record(
+        backups_dir(),
+        history.event(
+            "restore",
+            report.stack,
+            report.started_at,
+            report.verified,
+            scope="database",
+            backup=report.backup_id,
+            table=report.table,
+            data_loss_window_seconds=report.data_loss_window_seconds,
+        ),
+    )
+    return DbRestored(report, paths)

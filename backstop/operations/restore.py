@@ -1,0 +1,210 @@
+"""Restoring: put the live services back as a backup declared them (design.md §3).
+
+Brings back what the backup holds and keeps what came later (`exact` drops it), refuses without the
+approval the matrix asks for, takes a safety backup before the first change, imports the backup's stack
+state when the stack's own state is gone (so live objects are adopted, not duplicated), verifies with a
+refresh preview, and writes a report with the duration and the data-loss window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pulumi import automation as auto
+
+from backstop.adopt.runner import managed_urns, up_adopting
+from backstop.alerts import Alert
+from backstop.backups import history
+from backstop.model import DesiredState
+from backstop.operations.backup import take_backup
+from backstop.operations.choose import choose, mapping_for
+from backstop.operations.drift import managed_drift, unmanaged_objects
+from backstop.operations.errors import INPUT_ERROR, Failure
+from backstop.operations.followers import (
+    follows,
+    out_of_band_writes,
+    readers_of,
+    redeploy,
+    unreachable_secrets,
+    update_reader,
+)
+from backstop.operations.notify import notify
+from backstop.operations.restore_document import merged_document, plan
+from backstop.operations.restore_state import prepare
+from backstop.operations.session import StackSession
+from backstop.operations.stage import Stage, unseen
+from backstop.operations.up import changed
+from backstop.restore import secrets
+from backstop.restore.approvals import load_matrix
+from backstop.restore.prune import prune
+from backstop.restore.report import Report
+from backstop.workspace import PROJECT_DIR, backups_dir, pulumi_cli
+
+REAPPLY = "platform-config:reapply"
+
+
+@dataclass(frozen=True)
+class Request:
+    backup_id: str | None = None
+    at: datetime | None = None
+    exact: bool = False
+    dry_run: bool = False
+    approved_by: str | None = None
+    drill: bool = False
+    """A rehearsal in the sandbox, which needs no approval (the report says so)."""
+    from_stack: str | None = None
+    """Restore another stack's backup into this one, through `mapping_file`."""
+    mapping_file: Path | None = None
+    rotate_secrets: bool = False
+    """Recreate webhook endpoints whose signing secret is unknown, so new secrets reach Vercel."""
+    chain: bool = False
+    """Then update the stacks that read this one's webhook secrets, if they changed."""
+    prune_unmanaged: bool = False
+    """Also remove live objects in the stack's scope that no declaration matches (design.md §3)."""
+
+
+@dataclass(frozen=True)
+class Restored:
+    report: Report | None
+    """None for a dry run."""
+    remaining: list[str]
+    """Drift left after the restore; for a dry run, the plan."""
+    files: tuple[Path, Path] | None
+    """The report as JSON and as Markdown."""
+
+
+def run_restore(session: StackSession, request: Request, stage: Stage = unseen) -> Restored:
+    """`backstop restore`: the restore, its report files and history; a failure or a restore that does
+    not verify alerts."""
+    stack = session.name
+    try:
+        with stage(f"restoring {stack}…"):
+            report, remaining = restore(session, request)
+    except Failure:
+        raise
+    except Exception as exc:
+        error = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        notify(Alert("restore_failed", stack, "restore failed", "critical", {"error": error}))
+        raise
+    if report is None:
+        return Restored(None, remaining, None)
+    paths = report.write(backups_dir() / stack / "reports")
+    if not report.verified:
+        notify(
+            Alert(
+                "verification_failed",
+                stack,
+                f"restore from {report.backup_id} did not verify",
+                "error",
+                {"remaining": ", ".join(report.remaining_drift[:10]), "report": str(paths[1])},
+            )
+        )
+    history.record(
+        backups_dir(),
+        history.event(
+            "restore",
+            stack,
+            report.started_at,
+            report.verified,
+            backup=report.backup_id,
+            data_loss_window_seconds=report.data_loss_window_seconds,
+        ),
+    )
+    return Restored(report, remaining, paths)
+
+
+def restore(session: StackSession, request: Request) -> tuple[Report | None, list[str]]:
+    """The restore itself: (its report, the drift left), or (None, the plan) for a dry run."""
+    stack_name, approved_by = session.name, request.approved_by
+    started = datetime.now(UTC)
+    source = request.from_stack or stack_name
+    mapping = mapping_for(source, stack_name, request.mapping_file)
+    chosen = choose(source, request.backup_id, request.at)
+    assert chosen.manifest is not None
+    refusal = load_matrix(PROJECT_DIR / "approvals.yaml").check(stack_name, "configuration", approved_by)
+    if refusal and not request.drill:
+        raise Failure(INPUT_ERROR, f"refused: {refusal}")
+    merged = merged_document(chosen, session.path, mapping, request.exact)
+    if request.dry_run:
+        return None, plan(session, merged, request.prune_unmanaged)
+
+    label = f"Pre-restore backup - {chosen.id} - {started:%Y-%m-%d}"
+    prepared = prepare(session, chosen, mapping is None, label, approved_by)
+    document = merged.document
+    session.path.write_text(merged.text)
+    session.use_document(document)
+    reapplied = document.clerk.write_only() if document.clerk else []
+    if reapplied:
+        # A new token in the stack config: the next `up` writes every write-only setting again, and
+        # later previews see the same token, so they stay clean until the next restore.
+        session.set_config({REAPPLY: auto.ConfigValue(value=f"restore-{started:%Y%m%dT%H%M%S%fZ}")})
+    rewrite = out_of_band_writes(session, document)
+    secrets_before = secrets.webhook_secrets(session.outputs())
+    rotated = (
+        secrets.rotation_urns(stack_name, secrets.unknown_paths(session.outputs()))
+        if request.rotate_secrets
+        else []
+    )
+    # A variable that follows a webhook secret is kept live when it leaves the state (retain_on_delete), so
+    # a replacement can't rewrite it: it is dropped from the state and adopted again, and the update then
+    # writes its value.
+    followed = {o.key for o in rewrite if follows(document, o.key)}
+    for o in rewrite:
+        if o.key in followed:
+            pulumi_cli("state", "delete", o.urn, "--stack", stack_name, "--yes")
+            session.invalidate()
+    replace = [o.urn for o in rewrite if o.key not in followed]
+    replace += [u for u in rotated if u in managed_urns(session)]
+    result, adopted = up_adopting(session, document, followed, refresh=True, replace=replace or None)
+    pruned, unpruned = prune_unmanaged(session, document) if request.prune_unmanaged else ([], [])
+    remaining = [f"{c.op} {c.name}" for c in managed_drift(session)] + unpruned
+    remaining += unreachable_secrets(session, document)
+    redeployed = redeploy(session, document, adopted.changed)
+    secrets_changed = secrets.webhook_secrets(session.outputs()) != secrets_before
+    followers = readers_of(session) if secrets_changed else []
+    chained = [name for name in followers if request.chain and update_reader(name)]
+    post = take_backup(
+        session,
+        f"Post-restore backup - {chosen.id} - {started:%Y-%m-%d}",
+        "critical",
+        approved_by=approved_by,
+    ).id
+    finished = datetime.now(UTC)
+    report = Report(
+        stack=stack_name,
+        backup_id=chosen.id,
+        backup_time=chosen.manifest.created_at,
+        started_at=started,
+        finished_at=finished,
+        duration_seconds=(finished - started).total_seconds(),
+        data_loss_window_seconds=(started - chosen.manifest.created_at).total_seconds(),
+        exact=request.exact,
+        source_stack=source if mapping is not None else None,
+        mapping=str(request.mapping_file) if mapping is not None else None,
+        approved_by=approved_by or ("not required: sandbox drill" if request.drill else None),
+        safety_backup=prepared.safety_backup,
+        post_restore_backup=post,
+        state_imported=prepared.state_imported,
+        stale_lock_cleared=prepared.stale_lock_cleared,
+        newer_objects_kept=merged.newer,
+        pruned_unmanaged=pruned,
+        adopted=adopted.keys,
+        rewritten=[f"{o.name} ({', '.join(o.targets)})" for o in rewrite] + reapplied,
+        rotated=[u.rsplit("::", 1)[-1] for u in replace if u in rotated],
+        redeployed=redeployed,
+        update_next=[name for name in followers if name not in chained],
+        chained=chained,
+        changes=changed(result.summary.resource_changes),
+        verified=not remaining,
+        remaining_drift=remaining,
+    )
+    return report, remaining
+
+
+def prune_unmanaged(session: StackSession, document: DesiredState) -> tuple[list[str], list[str]]:
+    """Removes what drift calls unmanaged; returns (removed, still there or not checked afterwards)."""
+    pruned = asyncio.run(prune(session, document, unmanaged_objects(session)))
+    return pruned, [f"unmanaged, not removed: {e}" for e in unmanaged_objects(session)]

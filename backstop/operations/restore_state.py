@@ -1,0 +1,52 @@
+"""Before a restore changes anything: a loadable checkpoint, no dead run's lock, the stack's state (the
+backup's, imported, when its own is gone) and a safety backup of what is live now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pulumi import automation as auto
+
+from backstop.backups.catalogue import Backup
+from backstop.operations.backup import take_backup
+from backstop.operations.session import StackSession
+from backstop.workspace import clear_stale_lock, import_state, repair_checkpoint
+
+
+@dataclass(frozen=True)
+class Prepared:
+    stale_lock_cleared: list[str]
+    state_imported: bool
+    safety_backup: str | None
+    """The id of the backup that undoes the restore (none when the state was imported: nothing to undo)."""
+
+
+def prepare(
+    session: StackSession, chosen: Backup, own: bool, label: str, approved_by: str | None
+) -> Prepared:
+    """Another stack's state is never imported (`own` False): its URNs and secrets belong to that stack."""
+    # A checkpoint the kill truncated first: `pulumi cancel` can't even load it.
+    repaired = repair_checkpoint(session.name)
+    cleared = ([repaired] if repaired else []) + clear_stale_lock(session.name)
+    has_state, refreshed = _refreshed_state(session)
+    if not has_state and own:
+        import_state(session.name, chosen.folder / "stack.json")
+        session.invalidate()
+        return Prepared(cleared, True, None)
+    safety = take_backup(session, label, "critical", approved_by=approved_by, refresh=not refreshed)
+    return Prepared(cleared, False, safety.id)
+
+
+def _refreshed_state(session: StackSession) -> tuple[bool, bool]:
+    """Whether the stack has state, and whether it was refreshed to tell.
+
+    An existing stack is refreshed, then exported once: that export says whether it has state and is the
+    one the safety backup keeps. A stack that doesn't exist is created, empty.
+    """
+    try:
+        session.select()
+    except auto.errors.StackNotFoundError:
+        session.create()
+        return False, False
+    session.refresh()
+    return bool(session.resources()), True

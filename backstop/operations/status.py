@@ -1,0 +1,123 @@
+"""Backup health: backup age against the RPO, the last drift check, success rate, durations, sizes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from backstop.alerts import Alert
+from backstop.backups import history
+from backstop.backups.catalogue import list_backups
+from backstop.db.status import database_status
+from backstop.operations.notify import notify
+from backstop.workspace import backups_dir
+
+RPO = timedelta(hours=24)
+
+
+def status_of(stack: str, now: datetime) -> dict[str, Any]:
+    backups = [
+        b for b in list_backups(backups_dir(), stack) if b.manifest and b.manifest.status == "complete"
+    ]
+    events = history.read(backups_dir(), stack)
+    runs = [e for e in events if e.kind == "backup"]
+    drifts = [e for e in events if e.kind == "drift"]
+    restores = [e for e in events if e.kind == "restore"]
+    newest = max((b.manifest.created_at for b in backups if b.manifest), default=None)
+    age = (now - newest).total_seconds() if newest else None
+    sizes = [int(e.details.get("size_bytes", 0)) for e in runs if e.ok]
+    return {
+        "stack": stack,
+        "rpo_seconds": RPO.total_seconds(),
+        "last_backup_at": newest.isoformat() if newest else None,
+        "last_backup_age_seconds": age,
+        "rpo_breached": age is None or age > RPO.total_seconds(),
+        "backups": len(backups),
+        "backup_runs": len(runs),
+        "backup_failures": sum(1 for e in runs if not e.ok),
+        "backup_success_rate": (sum(1 for e in runs if e.ok) / len(runs)) if runs else None,
+        "last_backup_duration_seconds": runs[-1].duration_seconds if runs else None,
+        "mean_backup_duration_seconds": (sum(e.duration_seconds for e in runs) / len(runs)) if runs else None,
+        "last_backup_size_bytes": sizes[-1] if sizes else None,
+        "backup_size_growth_bytes": (sizes[-1] - sizes[0]) if len(sizes) > 1 else 0,
+        "last_drift_at": drifts[-1].at.isoformat() if drifts else None,
+        "last_drift_objects": drifts[-1].details.get("drifted") if drifts else None,
+        "restores": len(restores),
+        "restore_success_rate": (sum(1 for e in restores if e.ok) / len(restores)) if restores else None,
+        "database": database_status(backups_dir(), stack, now, RPO),
+    }
+
+
+def unhealthy(status: dict[str, Any]) -> bool:
+    database = status["database"]
+    return bool(status["rpo_breached"] or database["rpo_breached"] or database["export_problems"])
+
+
+def prometheus(status: dict[str, Any]) -> str:
+    """Node-exporter textfile format."""
+    stack = status["stack"]
+    metrics = {
+        "backstop_last_backup_age_seconds": status["last_backup_age_seconds"],
+        "backstop_rpo_seconds": status["rpo_seconds"],
+        "backstop_rpo_breached": int(status["rpo_breached"]),
+        "backstop_backups": status["backups"],
+        "backstop_backup_runs_total": status["backup_runs"],
+        "backstop_backup_failures_total": status["backup_failures"],
+        "backstop_last_backup_duration_seconds": status["last_backup_duration_seconds"],
+        "backstop_last_backup_size_bytes": status["last_backup_size_bytes"],
+        "backstop_last_drift_objects": status["last_drift_objects"],
+        "backstop_restores_total": status["restores"],
+        "backstop_db_last_backup_age_seconds": status["database"]["last_backup_age_seconds"],
+        "backstop_db_rpo_breached": int(status["database"]["rpo_breached"]),
+        "backstop_db_export_problems": len(status["database"]["export_problems"]),
+    }
+    lines = []
+    for name, value in metrics.items():
+        if value is not None:
+            lines += [f"# TYPE {name} gauge", f'{name}{{stack="{stack}"}} {float(value):g}']
+    return "\n".join(lines) + "\n"
+
+
+def check_status(stack: str, textfile: Path | None) -> dict[str, Any]:
+    """`backstop status`: the stack's status (also as a Prometheus textfile); an RPO breach or a missing
+    database export alerts."""
+    status = status_of(stack, datetime.now(UTC))
+    if textfile is not None:
+        textfile.parent.mkdir(parents=True, exist_ok=True)
+        tmp = textfile.with_suffix(".tmp")
+        tmp.write_text(prometheus(status))
+        tmp.replace(textfile)
+    if status["rpo_breached"]:
+        age = status["last_backup_age_seconds"]
+        notify(
+            Alert(
+                "rpo_breached",
+                stack,
+                "no successful backup within the 24 h RPO",
+                "critical",
+                {
+                    "last_backup": status["last_backup_at"] or "never",
+                    "age_hours": "n/a" if age is None else f"{age / 3600:.1f}",
+                },
+            )
+        )
+    database = status["database"]
+    if database["rpo_breached"] or database["export_problems"]:
+        age = database["last_backup_age_seconds"]
+        notify(
+            Alert(
+                "rpo_breached" if database["rpo_breached"] else "verification_failed",
+                stack,
+                "no database backup within the 24 h RPO"
+                if database["rpo_breached"]
+                else "database exports are missing from the backup store",
+                "critical",
+                {
+                    "last_backup": database["last_backup_at"] or "never",
+                    "age_hours": "n/a" if age is None else f"{age / 3600:.1f}",
+                    "exports": "; ".join(database["export_problems"][:5]) or "ok",
+                },
+            )
+        )
+    return status

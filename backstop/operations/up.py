@@ -1,0 +1,49 @@
+"""`pulumi up` that adopts live objects a plain create would refuse.
+
+Vercel refuses a second variable with the same name and target (ENV_CONFLICT). Before the update, every
+declared variable that already exists live is imported; if the update still stops on ENV_CONFLICT (a run
+killed after the create reached Vercel, or a variable made by hand meanwhile), the variables it names are
+imported and the update runs again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from backstop.adopt.runner import up_adopting
+from backstop.model.stacks import check_ownership
+from backstop.operations.session import StackSession
+from backstop.operations.stage import Stage, unseen
+from backstop.workspace import clear_stale_lock, repair_checkpoint
+
+
+@dataclass(frozen=True)
+class Updated:
+    changes: dict[str, int]
+    """Resource changes by kind, `same` left out."""
+    adopted: list[str]
+    conflict_retries: int
+    stale_lock_cleared: list[str]
+
+
+def update(session: StackSession, stage: Stage = unseen) -> Updated:
+    """Validates the document and its ownership first; puts back a checkpoint a killed run left unreadable
+    and clears its lock; then the update."""
+    check_ownership(session.desired, session.path)
+    # A checkpoint the kill truncated first: `pulumi cancel` can't even load it.
+    repaired = repair_checkpoint(session.name)
+    cleared = ([repaired] if repaired else []) + clear_stale_lock(session.name)
+    with stage(f"updating {session.name}…"):
+        result, adopted = up_adopting(session, session.desired)
+    return Updated(changed(result.summary.resource_changes), adopted.keys, adopted.rounds, cleared)
+
+
+def changed(resource_changes: Mapping[Any, int] | None) -> dict[str, int]:
+    """An update summary's resource changes by kind, without `same`."""
+    return {
+        str(getattr(k, "value", k)): v
+        for k, v in (resource_changes or {}).items()
+        if str(getattr(k, "value", k)) != "same"
+    }

@@ -1,0 +1,113 @@
+"""One restore exports the stack's state at most twice and parses its desired state once (the stack session).
+
+The `backstop` process runs with every process it starts and every document parse counted: a `pulumi
+stack export` is a process whose arguments hold `stack export`, whichever code starts it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.commands.test_restore import STACK, applied, backup, wipe
+from tests.support import VENV_BIN, Engine, SandboxProcess
+
+pytestmark = pytest.mark.e2e
+
+COUNTING = """
+import hashlib, json, os, subprocess, sys
+
+calls = []
+parses = []
+popen = subprocess.Popen
+
+
+class Counted(popen):
+    def __init__(self, args, *rest, **options):
+        calls.append([str(a) for a in args] if isinstance(args, (list, tuple)) else [str(args)])
+        super().__init__(args, *rest, **options)
+
+
+subprocess.Popen = Counted
+
+from backstop.model import loader
+
+parse = loader.parse_document
+
+
+def counted_parse(text, source):
+    parses.append({"source": source, "sha256": hashlib.sha256(text.encode()).hexdigest()})
+    return parse(text, source)
+
+
+loader.parse_document = counted_parse
+import backstop.model
+
+backstop.model.parse_document = counted_parse
+
+from backstop.cli import app
+
+try:
+    app(sys.argv[1:], prog_name="backstop")
+finally:
+    with open(os.environ["COUNTS_FILE"], "w") as fh:
+        json.dump({"calls": calls, "parses": parses}, fh)
+"""
+
+
+def counted(engine: Engine, *args: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """`backstop ARGS` in a process that counts what it starts and what it parses."""
+    counts = engine.home / "counts.json"
+    env = {
+        "BACKSTOP_BACKUPS_DIR": str(engine.home / "backups"),
+        **engine.env(),
+        "COLUMNS": "200",
+        "COUNTS_FILE": str(counts),
+    }
+    done = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", COUNTING, *args],
+        cwd=engine.project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    data: dict[str, Any] = json.loads(counts.read_text())
+    return done, data
+
+
+def exports(calls: list[list[str]]) -> int:
+    return sum(
+        1
+        for argv in calls
+        if Path(argv[0]).name == "pulumi"
+        and any(argv[i : i + 2] == ["stack", "export"] for i in range(len(argv) - 1))
+    )
+
+
+def test_a_restore_exports_at_most_twice_and_parses_its_document_once(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    applied(engine, tmp_path)
+    taken = backup(engine)
+    wipe(sandbox)  # the stack's state holds the endpoints; live they are gone
+
+    done, data = counted(engine, "restore", "--stack", STACK, "--backup", taken, "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)["report"]
+    assert report["verified"] is True and report["safety_backup"] and report["post_restore_backup"]
+
+    exported = exports(data["calls"])
+    by_text = Counter(p["sha256"] for p in data["parses"])
+    restored = by_text.most_common(1)[0][1] if by_text else 0
+    summary = f"{exported} exports, parses: {[p['source'] for p in data['parses']]}"
+    assert exported <= 2, summary
+    # The restored document is parsed once; the document it replaces is read once more, to validate
+    # the safety backup it goes into (as `backstop backup` validates before backing up).
+    assert restored == 1, summary
+    assert len(data["parses"]) <= 2, summary
