@@ -8,6 +8,7 @@ export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 export PULUMI_SKIP_UPDATE_CHECK := true
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 
 .PHONY: help setup demo test lint engine lock
@@ -16,7 +17,7 @@ help:
 	@echo "make setup  - virtualenv with the locked dependencies, then the pinned Pulumi engine (first time: ~5 min)"
 	@echo "make demo   - drift and restore against the offline sandbox (runs setup first)"
 	@echo "make test   - the whole test suite, end-to-end tests included (runs setup first)"
-	@echo "make reliability - the 20 killed restores with Vercel variables (long; not in make test yet)"
+	@echo "make reliability - every killed-run trial: the 20 Vercel restores and each kill point (make test samples them)"
 	@echo "make lint   - ruff and mypy"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml (hashes included)"
 

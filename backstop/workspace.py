@@ -27,6 +27,8 @@ def engine_env() -> dict[str, str]:
         "PATH": f"{VENV / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
         "PULUMI_PYTHON_CMD": str(VENV / "bin" / "python"),
         "PULUMI_SKIP_UPDATE_CHECK": "true",
+        # The language host runs `pip list` on every engine run; pip's own update check only slows it.
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     }
 
 
@@ -165,9 +167,16 @@ def _file_backend() -> Path | None:
 
 
 def _whole(checkpoint: Path) -> bool:
-    """A checkpoint file that parses as one (a killed run leaves it empty or cut short)."""
+    """A checkpoint file that parses as one, beside an attributes file that parses too, if it has one.
+
+    A killed run can leave either cut short or empty: the engine then fails with "failed to load
+    checkpoint: EOF" though the checkpoint itself is whole.
+    """
+    attrs = checkpoint.with_name(checkpoint.name + ".attrs")
     try:
         content = json.loads(checkpoint.read_text())
+        if attrs.exists() and not isinstance(json.loads(attrs.read_text()), dict):
+            return False
     except (OSError, ValueError):
         return False
     return isinstance(content, dict) and isinstance(content.get("checkpoint"), dict)
