@@ -50,7 +50,7 @@ demo: setup
 TEST_WORKERS ?= 2
 
 test: setup
-	@.venv/bin/pytest -n $(TEST_WORKERS) --dist loadfile
+	@.venv/bin/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 reliability: setup
 	@BACKSTOP_KILL_SAMPLE=all .venv/bin/pytest -n $(TEST_WORKERS) --dist loadfile -m trials tests

@@ -11,8 +11,6 @@ from typer.testing import CliRunner
 from backstop.cli import app
 from tests.support import Engine, SandboxProcess
 
-pytestmark = pytest.mark.e2e
-
 BASE = """\
 version: 1
 stack: staging
@@ -476,6 +474,7 @@ def test_backstop_refuses_a_bad_document(
     assert sandbox.requests()["total"] == 0
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("case", ENGINE_CASES)
 def test_the_engine_refuses_a_bad_document_before_any_call(
     engine: Engine, sandbox: SandboxProcess, bad_documents: Path, case: str
