@@ -38,7 +38,7 @@ setup: $(UV) .venv/bin/python
 	@$(UV) pip install --quiet --python .venv/bin/python --no-deps --no-build-isolation -e .
 	@bash toolchain/build.sh .venv/bin
 	@chmod +x bin/pulumi-resource-backstop
-	@if command -v npm >/dev/null; then .venv/bin/python -m backstop.db.convex_cli; \
+	@if command -v npm >/dev/null; then .venv/bin/python -m backstop.runbook.db.convex_cli; \
 	  else echo "[setup] no npm: the Convex CLI installs on first use of backstop db (Node 20 needed)"; fi
 
 engine: $(UV)
@@ -59,3 +59,4 @@ lint: setup
 	@.venv/bin/ruff check .
 	@.venv/bin/ruff format --check .
 	@.venv/bin/mypy
+	@.venv/bin/lint-imports --no-cache

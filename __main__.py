@@ -8,8 +8,8 @@ from typing import Any
 
 import pulumi
 
-from backstop.model import DesiredStateError, load_document, paths
-from backstop.model.stacks import check_ownership
+from backstop.plugin.model import DesiredStateError, load_document, paths
+from backstop.plugin.model.stacks import check_ownership
 from components.clerk_auth import ClerkAuth, signing_keys
 from components.stripe_billing import StripeBilling
 from components.values import WEBHOOK_SECRETS_OUTPUT, resolve

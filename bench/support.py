@@ -203,7 +203,7 @@ def _kind(cmdline: list[str]) -> str | None:
     if os.path.basename(cmdline[0]) == "pulumi":
         return "pulumi"
     joined = " ".join(cmdline)
-    if "backstop.provider" in joined:
+    if "backstop.plugin.provider" in joined:
         return "plugin"
     if "sandbox.vercel_plugin" in joined:
         return "vercel_plugin"

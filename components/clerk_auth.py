@@ -11,8 +11,8 @@ from collections.abc import Mapping
 
 import pulumi
 
-from backstop.model.clerk import ClerkSection
-from backstop.resources.clerk import (
+from backstop.plugin.model.clerk import ClerkSection
+from backstop.plugin.resources.clerk import (
     AllowlistIdentifier,
     InstanceRestrictions,
     InstanceSettings,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pulumi
 
-from backstop.model.stripe import StripeSection
-from backstop.resources.stripe import Price, Product, WebhookEndpoint
+from backstop.plugin.model.stripe import StripeSection
+from backstop.plugin.resources.stripe import Price, Product, WebhookEndpoint
 
 
 class StripeBilling(pulumi.ComponentResource):

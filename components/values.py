@@ -6,7 +6,7 @@ from typing import Any
 
 import pulumi
 
-from backstop.model.vercel import VercelSection
+from backstop.plugin.model.vercel import VercelSection
 
 WEBHOOK_SECRETS_OUTPUT = "webhook_secrets"
 """The stack output mapping `<vendor>.webhook_endpoints.<key>.secret` to that secret (None when unknown)."""

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pulumi
 
-from backstop.model.vapi import VapiScope, VapiSection
-from backstop.resources.vapi import Assistant, Squad, Tool
+from backstop.plugin.model.vapi import VapiScope, VapiSection
+from backstop.plugin.resources.vapi import Assistant, Squad, Tool
 
 
 class VapiAgent(pulumi.ComponentResource):

@@ -14,7 +14,7 @@ from typing import Any
 import pulumi
 import pulumiverse_vercel as vercel
 
-from backstop.model.vercel import EnvVar, Project, VercelSection
+from backstop.plugin.model.vercel import EnvVar, Project, VercelSection
 
 RESOURCE_PREFIX = "vercel-env-"
 ENV_TYPE = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable"

@@ -26,7 +26,7 @@ def spawn(
         [
             sys.executable,
             "-m",
-            "backstop.cli",
+            "backstop.cli.app",
             "sandbox",
             "serve",
             "--port",

@@ -64,7 +64,7 @@ def test_every_flag_a_template_uses_exists() -> None:
     """Each `backstop …` line's options are in that command's --help (a renamed flag breaks a schedule)."""
     from typer.testing import CliRunner
 
-    from backstop.cli import app
+    from backstop.cli.app import app
 
     runner = CliRunner()
     seen = 0

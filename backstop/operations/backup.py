@@ -11,14 +11,14 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from backstop.alerts import Alert
-from backstop.backups import history
-from backstop.backups.manifest import MANIFEST, BackupClass, Manifest, backup_id, sha256
-from backstop.backups.provenance import actor as current_actor
-from backstop.backups.provenance import git_commit
 from backstop.operations.notify import first_line, notify
-from backstop.operations.session import StackSession
-from backstop.workspace import PROJECT_DIR, backups_dir
+from backstop.runbook.alerts import Alert
+from backstop.runbook.backups import history
+from backstop.runbook.backups.manifest import MANIFEST, BackupClass, Manifest, backup_id, sha256
+from backstop.runbook.backups.provenance import actor as current_actor
+from backstop.runbook.backups.provenance import git_commit
+from backstop.runbook.session import StackSession
+from backstop.runbook.workspace import PROJECT_DIR, backups_dir
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from backstop.backups.catalogue import ALL_KINDS, list_backups
-from backstop.db.exports import export_problem
-from backstop.workspace import backups_dir
+from backstop.runbook.backups.catalogue import ALL_KINDS, list_backups
+from backstop.runbook.db.exports import export_problem
+from backstop.runbook.workspace import backups_dir
 
 
 def backup_rows(stack: str) -> list[dict[str, Any]]:

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
-from backstop.adopt.runner import up_adopting
-from backstop.model import parse_document
 from backstop.operations.capture_read import read_live
-from backstop.operations.session import StackSession
 from backstop.operations.stage import Stage, unseen
-from backstop.workspace import workspace_env
+from backstop.plugin.model import parse_document
+from backstop.runbook.adopt.runner import up_adopting
+from backstop.runbook.session import StackSession
+from backstop.runbook.workspace import workspace_env
 
 PROGRAM = "platform-config"
 

@@ -10,14 +10,9 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 
-from backstop.capture.clerk import capture as capture_clerk
-from backstop.capture.stripe import capture as capture_stripe
-from backstop.capture.vapi import OutsideOrg
-from backstop.capture.vapi import capture as capture_vapi
-from backstop.capture.vercel import Captured as CapturedVercel
-from backstop.capture.vercel import capture as capture_vercel
-from backstop.clients import connections
-from backstop.clients.connections import (
+from backstop.operations.errors import INPUT_ERROR, Failure
+from backstop.plugin.clients import connections
+from backstop.plugin.clients.connections import (
     CLERK_SECRET_KEY,
     STRIPE_API_KEY,
     VAPI_API_KEY,
@@ -27,9 +22,14 @@ from backstop.clients.connections import (
     MissingCredential,
     session_connections,
 )
-from backstop.model.vapi import VapiScope
-from backstop.operations.errors import INPUT_ERROR, Failure
-from backstop.operations.session import StackSession
+from backstop.plugin.model.vapi import VapiScope
+from backstop.runbook.capture.clerk import capture as capture_clerk
+from backstop.runbook.capture.stripe import capture as capture_stripe
+from backstop.runbook.capture.vapi import OutsideOrg
+from backstop.runbook.capture.vapi import capture as capture_vapi
+from backstop.runbook.capture.vercel import Captured as CapturedVercel
+from backstop.runbook.capture.vercel import capture as capture_vercel
+from backstop.runbook.session import StackSession
 
 
 def _current(session: StackSession) -> dict[str, Any]:

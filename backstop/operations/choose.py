@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from backstop.backups.catalogue import Backup, list_backups
 from backstop.operations.errors import INPUT_ERROR, Failure
-from backstop.restore.mapping import Mapping, load_mapping
-from backstop.workspace import backups_dir
+from backstop.runbook.backups.catalogue import Backup, list_backups
+from backstop.runbook.restore.mapping import Mapping, load_mapping
+from backstop.runbook.workspace import backups_dir
 
 
 def choose(stack: str, backup_id: str | None, at: datetime | None) -> Backup:

@@ -1,4 +1,4 @@
-"""Database (Convex) backups and restores, beside the configuration (backstop/db/), with their history
+"""Database (Convex) backups and restores, beside the configuration (backstop/runbook/db/), with their history
 and alerts."""
 
 from __future__ import annotations
@@ -8,21 +8,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from backstop.alerts import Alert
-from backstop.backups import history
-from backstop.backups.manifest import BackupClass, Manifest
-from backstop.db.backup import back_up
-from backstop.db.convex_cli import ConvexCliError, Say
-from backstop.db.crypto import CryptoError
-from backstop.db.errors import DbInputError
-from backstop.db.report import DbRestoreReport
-from backstop.db.restore import restore_backup
-from backstop.db.snapshot import SnapshotError
-from backstop.db.store import StoreError
-from backstop.model import DesiredStateError
 from backstop.operations.errors import INPUT_ERROR, VENDOR_ERROR, Failure
 from backstop.operations.notify import first_line, notify
-from backstop.workspace import backups_dir
+from backstop.plugin.model import DesiredStateError
+from backstop.runbook.alerts import Alert
+from backstop.runbook.backups import history
+from backstop.runbook.backups.manifest import BackupClass, Manifest
+from backstop.runbook.db.backup import back_up
+from backstop.runbook.db.convex_cli import ConvexCliError, Say
+from backstop.runbook.db.crypto import CryptoError
+from backstop.runbook.db.errors import DbInputError
+from backstop.runbook.db.report import DbRestoreReport
+from backstop.runbook.db.restore import restore_backup
+from backstop.runbook.db.snapshot import SnapshotError
+from backstop.runbook.db.store import StoreError
+from backstop.runbook.workspace import backups_dir
 
 
 @contextmanager

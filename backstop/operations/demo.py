@@ -21,7 +21,7 @@ import stripe
 from rich.console import Console
 from rich.panel import Panel
 
-from backstop.model import load_document
+from backstop.plugin.model import load_document
 
 PROJECT = Path(__file__).resolve().parents[2]
 STACK = "staging"

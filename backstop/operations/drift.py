@@ -11,18 +11,18 @@ from dataclasses import dataclass, field
 from pulumi.automation import EngineEvent
 from ruamel.yaml import YAML
 
-from backstop.adopt.runner import created_times, live_variables
-from backstop.alerts import Alert
-from backstop.backups import history
-from backstop.clients.errors import VendorError
-from backstop.drift import vercel
-from backstop.drift.unmanaged import load_ignore, unmanaged
-from backstop.model import DesiredState
 from backstop.operations.capture_read import read_live
 from backstop.operations.errors import Failure
 from backstop.operations.notify import notify
-from backstop.operations.session import StackSession
-from backstop.workspace import PROJECT_DIR, backups_dir, last_update_end
+from backstop.plugin.clients.errors import VendorError
+from backstop.plugin.model import DesiredState
+from backstop.runbook.adopt.runner import created_times, live_variables
+from backstop.runbook.alerts import Alert
+from backstop.runbook.backups import history
+from backstop.runbook.drift import vercel
+from backstop.runbook.drift.unmanaged import load_ignore, unmanaged
+from backstop.runbook.session import StackSession
+from backstop.runbook.workspace import PROJECT_DIR, backups_dir, last_update_end
 
 IGNORE_FILE = ".backstopignore"
 IGNORED_OPS = {"same", "refresh", "read", "read-replacement", "discard"}

@@ -13,12 +13,6 @@ from pathlib import Path
 
 import httpx
 
-from backstop.alerts import Alert
-from backstop.backups import history
-from backstop.drill import database
-from backstop.drill.report import DrillReport, Phase
-from backstop.drill.scenarios import SCENARIOS, apply, where
-from backstop.drill.verify import stripe_differences, vercel_differences
 from backstop.operations.backup import take_backup
 from backstop.operations.choose import choose
 from backstop.operations.drift import managed_drift
@@ -26,9 +20,15 @@ from backstop.operations.drill_sandbox import sandbox_url, stripe_account
 from backstop.operations.errors import DRIFT, INPUT_ERROR, Failure
 from backstop.operations.notify import notify
 from backstop.operations.restore import Request, restore
-from backstop.operations.session import StackSession
 from backstop.operations.stage import Stage, unseen
-from backstop.workspace import backups_dir
+from backstop.runbook.alerts import Alert
+from backstop.runbook.backups import history
+from backstop.runbook.drill import database
+from backstop.runbook.drill.report import DrillReport, Phase
+from backstop.runbook.drill.scenarios import SCENARIOS, apply, where
+from backstop.runbook.drill.verify import stripe_differences, vercel_differences
+from backstop.runbook.session import StackSession
+from backstop.runbook.workspace import backups_dir
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from typing import Any
 
 import httpx
 
-from backstop.clients.connections import session_connections
 from backstop.operations.errors import INPUT_ERROR, Failure
-from backstop.operations.session import StackSession
+from backstop.plugin.clients.connections import session_connections
+from backstop.runbook.session import StackSession
 
 
 def sandbox_url(session: StackSession) -> str:

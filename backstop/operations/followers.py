@@ -7,16 +7,16 @@ import asyncio
 
 from pulumi import automation as auto
 
-from backstop.adopt.runner import created_times, live_variables, up_adopting
-from backstop.adopt.vercel import ENV_TYPE
-from backstop.clients.vercel_client import trigger_deploy_hook
-from backstop.drift import vercel
-from backstop.model import DesiredState
-from backstop.model.stacks import sibling_documents
 from backstop.operations.errors import INPUT_ERROR, Failure
-from backstop.operations.session import StackSession
-from backstop.restore import secrets
-from backstop.workspace import last_update_end, select
+from backstop.plugin.clients.vercel_client import trigger_deploy_hook
+from backstop.plugin.model import DesiredState
+from backstop.plugin.model.stacks import sibling_documents
+from backstop.runbook.adopt.runner import created_times, live_variables, up_adopting
+from backstop.runbook.adopt.vercel import ENV_TYPE
+from backstop.runbook.drift import vercel
+from backstop.runbook.restore import secrets
+from backstop.runbook.session import StackSession
+from backstop.runbook.workspace import last_update_end, select
 
 
 def out_of_band_writes(session: StackSession, document: DesiredState) -> list[vercel.OutOfBand]:

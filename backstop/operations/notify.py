@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.markup import escape
 
-from backstop.alerts import Alert, send
-from backstop.console import err
+from backstop.operations.console import err
+from backstop.runbook.alerts import Alert, send
 
 
 def notify(alert: Alert, slack_url: str | None = None) -> None:

@@ -6,10 +6,10 @@ import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from backstop.backups.catalogue import ALL_KINDS, list_backups
-from backstop.backups.retention import Decision, decide
-from backstop.db.exports import delete_export
-from backstop.workspace import backups_dir
+from backstop.runbook.backups.catalogue import ALL_KINDS, list_backups
+from backstop.runbook.backups.retention import Decision, decide
+from backstop.runbook.db.exports import delete_export
+from backstop.runbook.workspace import backups_dir
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,6 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
-from backstop.adopt.runner import managed_urns, up_adopting
-from backstop.alerts import Alert
-from backstop.backups import history
-from backstop.model import DesiredState
 from backstop.operations.backup import take_backup
 from backstop.operations.choose import choose, mapping_for
 from backstop.operations.drift import managed_drift, unmanaged_objects
@@ -34,14 +30,18 @@ from backstop.operations.followers import (
 from backstop.operations.notify import notify
 from backstop.operations.restore_document import merged_document, plan
 from backstop.operations.restore_state import prepare
-from backstop.operations.session import StackSession
 from backstop.operations.stage import Stage, unseen
 from backstop.operations.up import changed
-from backstop.restore import secrets
-from backstop.restore.approvals import load_matrix
-from backstop.restore.prune import prune
-from backstop.restore.report import Report
-from backstop.workspace import PROJECT_DIR, backups_dir, pulumi_cli
+from backstop.plugin.model import DesiredState
+from backstop.runbook.adopt.runner import managed_urns, up_adopting
+from backstop.runbook.alerts import Alert
+from backstop.runbook.backups import history
+from backstop.runbook.restore import secrets
+from backstop.runbook.restore.approvals import load_matrix
+from backstop.runbook.restore.prune import prune
+from backstop.runbook.restore.report import Report
+from backstop.runbook.session import StackSession
+from backstop.runbook.workspace import PROJECT_DIR, backups_dir, pulumi_cli
 
 REAPPLY = "platform-config:reapply"
 

@@ -11,13 +11,13 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from backstop.backups.catalogue import Backup
-from backstop.model import DesiredState, parse_document
 from backstop.operations.drift import managed_drift, unmanaged_objects
-from backstop.operations.session import StackSession
-from backstop.restore.mapping import Mapping
-from backstop.restore.mapping import apply as apply_mapping
-from backstop.restore.merge import merge
+from backstop.plugin.model import DesiredState, parse_document
+from backstop.runbook.backups.catalogue import Backup
+from backstop.runbook.restore.mapping import Mapping
+from backstop.runbook.restore.mapping import apply as apply_mapping
+from backstop.runbook.restore.merge import merge
+from backstop.runbook.session import StackSession
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from pulumi import automation as auto
 
-from backstop.backups.catalogue import Backup
 from backstop.operations.backup import take_backup
-from backstop.operations.session import StackSession
-from backstop.workspace import clear_stale_lock, import_state, repair_checkpoint
+from backstop.runbook.backups.catalogue import Backup
+from backstop.runbook.session import StackSession
+from backstop.runbook.workspace import clear_stale_lock, import_state, repair_checkpoint
 
 
 @dataclass(frozen=True)

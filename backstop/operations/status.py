@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from backstop.alerts import Alert
-from backstop.backups import history
-from backstop.backups.catalogue import list_backups
-from backstop.db.status import database_status
 from backstop.operations.notify import notify
-from backstop.workspace import backups_dir
+from backstop.runbook.alerts import Alert
+from backstop.runbook.backups import history
+from backstop.runbook.backups.catalogue import list_backups
+from backstop.runbook.db.status import database_status
+from backstop.runbook.workspace import backups_dir
 
 RPO = timedelta(hours=24)
 

@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from backstop.adopt.runner import up_adopting
-from backstop.model.stacks import check_ownership
-from backstop.operations.session import StackSession
 from backstop.operations.stage import Stage, unseen
-from backstop.workspace import clear_stale_lock, repair_checkpoint
+from backstop.plugin.model.stacks import check_ownership
+from backstop.runbook.adopt.runner import up_adopting
+from backstop.runbook.session import StackSession
+from backstop.runbook.workspace import clear_stale_lock, repair_checkpoint
 
 
 @dataclass(frozen=True)

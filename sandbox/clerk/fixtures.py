@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.clerk import allowlist, instance, jwt_templates, redirect_urls, webhooks
+from sandbox.clerk import (
+    allowlist_identifiers,
+    instance_settings,
+    jwt_templates,
+    organization_settings,
+    redirect_urls,
+    svix_app,
+)
 from sandbox.clerk.state import ClerkInstance
 from sandbox.core.accounts import by_name
 from sandbox.core.context import Sandbox
@@ -36,11 +43,13 @@ def derrimut(sandbox: Sandbox) -> dict[str, Any]:
         urls = [f"{side['app']}/sso-callback", f"{side['app']}/oauth-callback", "derrimut://oauth-callback"]
         made_urls = [redirect_urls.create(clerk, {"url": url})["id"] for url in urls]
         template = jwt_templates.create(clerk, {"name": "convex", "claims": CONVEX_CLAIMS})
-        identifiers = [allowlist.create(clerk, {"identifier": i})["id"] for i in side["allowlist"]]
-        instance.update(clerk, side["instance"])
-        instance.update_restrictions(clerk, {"block_disposable_email_domains": True})
+        identifiers = [
+            allowlist_identifiers.create(clerk, {"identifier": i})["id"] for i in side["allowlist"]
+        ]
+        instance_settings.update(clerk, side["instance"])
+        instance_settings.update_restrictions(clerk, {"block_disposable_email_domains": True})
         roles = {role["key"]: role_id for role_id, role in clerk.objects("roles").items()}
-        instance.update_organization_settings(
+        organization_settings.update_organization_settings(
             clerk,
             {
                 "enabled": True,
@@ -52,7 +61,7 @@ def derrimut(sandbox: Sandbox) -> dict[str, Any]:
                 "domains_default_role_id": roles["org:member"],
             },
         )
-        webhooks.create_svix_app(clerk)
+        svix_app.create_svix_app(clerk)
         app_id = clerk.single("instance")["svix_app_id"]
         created[name] = {
             "redirect_urls": made_urls,

@@ -9,7 +9,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sandbox.clerk import allowlist, domains, instance, jwt_templates, redirect_urls, webhooks
+from sandbox.clerk import (
+    allowlist_identifiers,
+    domains,
+    instance_settings,
+    jwt_templates,
+    organization_settings,
+    redirect_urls,
+    svix_app,
+)
 from sandbox.clerk.errors import (
     api_version_invalid,
     authorization_header_invalid,
@@ -131,22 +139,30 @@ def routes(sandbox: Sandbox) -> list[Route]:
             "PATCH", f"{jt}/{{template_id}}", lambda c, b, p, _q: jwt_templates.update(c, p["template_id"], b)
         ),
         op("DELETE", f"{jt}/{{template_id}}", lambda c, _b, p, _q: jwt_templates.delete(c, p["template_id"])),
-        op("GET", al, lambda c, _b, _p, q: allowlist.list_all(c, q)),
-        op("POST", al, lambda c, b, _p, _q: allowlist.create(c, b)),
-        op("DELETE", f"{al}/{{identifier_id}}", lambda c, _b, p, _q: allowlist.delete(c, p["identifier_id"])),
+        op("GET", al, lambda c, _b, _p, q: allowlist_identifiers.list_all(c, q)),
+        op("POST", al, lambda c, b, _p, _q: allowlist_identifiers.create(c, b)),
+        op(
+            "DELETE",
+            f"{al}/{{identifier_id}}",
+            lambda c, _b, p, _q: allowlist_identifiers.delete(c, p["identifier_id"]),
+        ),
         op("GET", dm, lambda c, _b, _p, _q: domains.list_all(c)),
         op("POST", dm, lambda c, b, _p, _q: domains.create(c, b)),
         op("PATCH", f"{dm}/{{domain_id}}", lambda c, b, p, _q: domains.update(c, p["domain_id"], b)),
         op("DELETE", f"{dm}/{{domain_id}}", lambda c, _b, p, _q: domains.delete(c, p["domain_id"])),
-        op("GET", "/v1/instance", lambda c, _b, _p, _q: instance.retrieve(c)),
-        op("PATCH", "/v1/instance", lambda c, b, _p, _q: instance.update(c, b)),
-        op("PATCH", "/v1/instance/restrictions", lambda c, b, _p, _q: instance.update_restrictions(c, b)),
-        op("GET", settings, lambda c, _b, _p, _q: instance.organization_settings(c)),
-        op("PATCH", settings, lambda c, b, _p, _q: instance.update_organization_settings(c, b)),
-        op("GET", "/v1/organization_roles", lambda c, _b, _p, q: instance.list_roles(c, q)),
-        op("POST", "/v1/webhooks/svix", lambda c, _b, _p, _q: webhooks.create_svix_app(c)),
-        op("DELETE", "/v1/webhooks/svix", lambda c, _b, _p, _q: webhooks.delete_svix_app(c)),
-        op("POST", "/v1/webhooks/svix_url", lambda c, _b, _p, _q: webhooks.svix_url(c)),
+        op("GET", "/v1/instance", lambda c, _b, _p, _q: instance_settings.retrieve(c)),
+        op("PATCH", "/v1/instance", lambda c, b, _p, _q: instance_settings.update(c, b)),
+        op(
+            "PATCH",
+            "/v1/instance/restrictions",
+            lambda c, b, _p, _q: instance_settings.update_restrictions(c, b),
+        ),
+        op("GET", settings, lambda c, _b, _p, _q: organization_settings.organization_settings(c)),
+        op("PATCH", settings, lambda c, b, _p, _q: organization_settings.update_organization_settings(c, b)),
+        op("GET", "/v1/organization_roles", lambda c, _b, _p, q: organization_settings.list_roles(c, q)),
+        op("POST", "/v1/webhooks/svix", lambda c, _b, _p, _q: svix_app.create_svix_app(c)),
+        op("DELETE", "/v1/webhooks/svix", lambda c, _b, _p, _q: svix_app.delete_svix_app(c)),
+        op("POST", "/v1/webhooks/svix_url", lambda c, _b, _p, _q: svix_app.svix_url(c)),
         *(
             route(sandbox, VENDOR, method, "/{path:path}", _unrecognized)
             for method in ("GET", "POST", "PATCH", "PUT", "DELETE")

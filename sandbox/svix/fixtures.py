@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sandbox.core.context import Sandbox
-from sandbox.svix import endpoints
+from sandbox.svix import webhook_endpoints
 from sandbox.svix.state import SvixInstance
 
 USER_EVENTS = ["user.created", "user.updated", "user.deleted"]
@@ -14,7 +14,7 @@ def users_webhook(sandbox: Sandbox, instance: str, app_id: str, convex_site: str
     svix = SvixInstance(sandbox, instance)
     app = svix.application(app_id)
     assert app is not None
-    _, created = endpoints.create(
+    _, created = webhook_endpoints.create(
         svix,
         app,
         {

@@ -18,7 +18,7 @@ from sandbox.core.accounts import Account, bearer
 from sandbox.core.context import Sandbox
 from sandbox.core.http import Handler, Vendor, route
 from sandbox.core.ratelimit import RateLimit
-from sandbox.svix import endpoints, models
+from sandbox.svix import models, webhook_endpoints
 from sandbox.svix.errors import envelope, forbidden, not_found, unauthorized
 from sandbox.svix.models import Json, decode_error
 from sandbox.svix.state import (
@@ -30,7 +30,7 @@ from sandbox.svix.state import (
 )
 
 PREFIX = "/svix"
-Operation = Callable[[SvixInstance, Json, dict[str, str], dict[str, str], Json], endpoints.Result]
+Operation = Callable[[SvixInstance, Json, dict[str, str], dict[str, str], Json], webhook_endpoints.Result]
 PORTAL = Account("svix", "app-portal", "")
 """Who calls the one-time-token exchange: the one-time token in the body is the only credential."""
 
@@ -145,7 +145,7 @@ def routes(sandbox: Sandbox) -> list[Route]:
     def call(function: Callable[..., Any], *names: str, body: bool = False, query: bool = False) -> Operation:
         def operation(svix: SvixInstance, app: Json, path: dict[str, str], q: dict[str, str], b: Json) -> Any:
             extra = [path[n] for n in names] + ([q] if query else []) + ([b] if body else [])
-            result: endpoints.Result = function(svix, app, *extra)
+            result: webhook_endpoints.Result = function(svix, app, *extra)
             return result
 
         return operation
@@ -153,17 +153,17 @@ def routes(sandbox: Sandbox) -> list[Route]:
     endpoint = "/api/v1/app/{app_id}/endpoint"
     one = f"{endpoint}/{{endpoint_id}}"
     return [
-        op("GET", endpoint, call(endpoints.list_all, query=True)),
-        op("POST", endpoint, call(endpoints.create, body=True), "EndpointIn"),
-        op("GET", one, call(endpoints.retrieve, "endpoint_id")),
-        op("PUT", one, call(endpoints.upsert, "endpoint_id", body=True), "EndpointUpdate"),
-        op("PATCH", one, call(endpoints.patch, "endpoint_id", body=True), "EndpointPatch"),
-        op("DELETE", one, call(endpoints.delete, "endpoint_id")),
-        op("GET", f"{one}/secret", call(endpoints.get_secret, "endpoint_id")),
+        op("GET", endpoint, call(webhook_endpoints.list_all, query=True)),
+        op("POST", endpoint, call(webhook_endpoints.create, body=True), "EndpointIn"),
+        op("GET", one, call(webhook_endpoints.retrieve, "endpoint_id")),
+        op("PUT", one, call(webhook_endpoints.upsert, "endpoint_id", body=True), "EndpointUpdate"),
+        op("PATCH", one, call(webhook_endpoints.patch, "endpoint_id", body=True), "EndpointPatch"),
+        op("DELETE", one, call(webhook_endpoints.delete, "endpoint_id")),
+        op("GET", f"{one}/secret", call(webhook_endpoints.get_secret, "endpoint_id")),
         op(
             "POST",
             f"{one}/secret/rotate",
-            call(endpoints.rotate_secret, "endpoint_id", body=True),
+            call(webhook_endpoints.rotate_secret, "endpoint_id", body=True),
             "EndpointSecretRotateIn",
         ),
         route(sandbox, portal, "POST", "/api/v1/auth/one-time-token", _exchange(sandbox)),

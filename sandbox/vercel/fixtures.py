@@ -8,7 +8,7 @@ from typing import Any
 
 from sandbox.core.accounts import by_name, keys
 from sandbox.core.context import Sandbox
-from sandbox.vercel import deploy_hooks, envs
+from sandbox.vercel import deploy_hooks, env_vars
 from sandbox.vercel.state import Json, VercelTeam
 
 TEAM = "team_derrimut"
@@ -125,7 +125,7 @@ def derrimut(sandbox: Sandbox) -> dict[str, Any]:
     assert account is not None
     team = VercelTeam(sandbox, account)
     project = team.projects()[PROJECT_ID] = new_project(sandbox)
-    created = envs.create(
+    created = env_vars.create(
         team,
         project,
         [{"key": k, "type": t, "target": targets, "value": v} for k, t, targets, v in _vars()],

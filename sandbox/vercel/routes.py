@@ -14,7 +14,7 @@ from sandbox.core.accounts import ACCOUNTS, Account, bearer, by_key
 from sandbox.core.context import Sandbox
 from sandbox.core.http import Handler, Vendor, route
 from sandbox.core.ratelimit import RateLimit
-from sandbox.vercel import deploy_hooks, envs, models
+from sandbox.vercel import deploy_hooks, env_vars, models
 from sandbox.vercel.errors import VercelError, bad_request, envelope, not_found
 from sandbox.vercel.state import PREFIX, Json, VercelTeam
 
@@ -74,7 +74,7 @@ DEVIATIONS: tuple[str, ...] = (
     "resetMs} without `total`",
 )
 
-LIST_QUERY = envs.LIST_QUERY
+LIST_QUERY = env_vars.LIST_QUERY
 NONE: frozenset[str] = frozenset()
 
 
@@ -128,7 +128,7 @@ def _project(team: VercelTeam, query: dict[str, str], path: dict[str, str]) -> J
 
 def _create_env(team: VercelTeam, q: dict[str, str], p: dict[str, str], body: Any) -> Any:
     upsert = models.query_bool(q, "upsert")
-    return envs.create(team, _project(team, q, p), body, upsert)
+    return env_vars.create(team, _project(team, q, p), body, upsert)
 
 
 def _hook_vendor(sandbox: Sandbox) -> Vendor:
@@ -179,19 +179,19 @@ def routes(sandbox: Sandbox) -> list[Route]:
         return t.render_project(_project(t, q, p))
 
     def list_envs(t: VercelTeam, q: dict[str, str], p: dict[str, str], _b: Any) -> Any:
-        return envs.list_all(t, _project(t, q, p), q)
+        return env_vars.list_all(t, _project(t, q, p), q)
 
     def get_env(t: VercelTeam, q: dict[str, str], p: dict[str, str], _b: Any) -> Any:
-        return envs.retrieve(_project(t, q, p), p["id"])
+        return env_vars.retrieve(_project(t, q, p), p["id"])
 
     def edit_env(t: VercelTeam, q: dict[str, str], p: dict[str, str], b: Any) -> Any:
-        return envs.edit(t, _project(t, q, p), p["id"], b)
+        return env_vars.edit(t, _project(t, q, p), p["id"], b)
 
     def delete_env(t: VercelTeam, q: dict[str, str], p: dict[str, str], _b: Any) -> Any:
-        return envs.delete(t, _project(t, q, p), p["id"], q.get("customEnvironmentId"))
+        return env_vars.delete(t, _project(t, q, p), p["id"], q.get("customEnvironmentId"))
 
     def batch_delete(t: VercelTeam, q: dict[str, str], p: dict[str, str], b: Any) -> Any:
-        return envs.batch_delete(t, _project(t, q, p), b)
+        return env_vars.batch_delete(t, _project(t, q, p), b)
 
     def create_hook(t: VercelTeam, q: dict[str, str], p: dict[str, str], b: Any) -> Any:
         return deploy_hooks.create(t, _project(t, q, p), b)

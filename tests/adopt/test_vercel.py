@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from backstop.adopt.vercel import conflicted_keys, import_file, plan, variable_urn
-from backstop.model import parse_document
+from backstop.plugin.model import parse_document
+from backstop.runbook.adopt.vercel import conflicted_keys, import_file, plan, variable_urn
 from tests.model.test_vercel import VALID
 
 DOC = parse_document(VALID, "prod.yaml")

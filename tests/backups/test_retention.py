@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from backstop.backups.manifest import Manifest
-from backstop.backups.retention import PolicyError, decide
+from backstop.runbook.backups.manifest import Manifest
+from backstop.runbook.backups.retention import PolicyError, decide
 
 GOLDEN = Path(__file__).parent / "golden" / "retention.json"
 NOW = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)

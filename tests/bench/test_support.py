@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backstop.model import load_document
-from backstop.model.stacks import check_ownership
+from backstop.plugin.model import load_document
+from backstop.plugin.model.stacks import check_ownership
 from bench.support import DERRIMUT, LARGE, PROJECT, TEAM, scenario_a, write_documents
 from tests.support import SandboxProcess
 

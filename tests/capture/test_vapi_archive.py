@@ -8,8 +8,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from backstop.capture.vapi import portable
-from backstop.provider.dispatcher import HANDLERS
+from backstop.plugin.provider.dispatcher import HANDLERS
+from backstop.runbook.capture.vapi import portable
 from sandbox.core.accounts import keys
 from tests.support import ROOT, SandboxProcess, python
 
@@ -26,7 +26,7 @@ def test_the_archive_matches_what_vapi_serves(sandbox: SandboxProcess, tmp_path:
         "BACKSTOP_VAPI_API_KEY": keys("vapi")["org_derrimut"],
         "BACKSTOP_VAPI_BASE_URL": f"{sandbox.url}/vapi",
     }
-    command = [python(), "-m", "backstop.capture.vapi", "--workflow", WORKFLOW_ID, "--out", str(out)]
+    command = [python(), "-m", "backstop.runbook.capture.vapi", "--workflow", WORKFLOW_ID, "--out", str(out)]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     fresh, committed = json.loads(out.read_text()), json.loads(ARCHIVE.read_text())
@@ -47,7 +47,7 @@ def test_an_unknown_workflow_fails_without_writing(sandbox: SandboxProcess, tmp_
         "BACKSTOP_VAPI_API_KEY": keys("vapi")["org_derrimut"],
         "BACKSTOP_VAPI_BASE_URL": f"{sandbox.url}/vapi",
     }
-    command = [python(), "-m", "backstop.capture.vapi", "--workflow", WORKFLOW_ID, "--out", str(out)]
+    command = [python(), "-m", "backstop.runbook.capture.vapi", "--workflow", WORKFLOW_ID, "--out", str(out)]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 3 and "no workflow" in done.stderr and not out.exists()
     assert env["BACKSTOP_VAPI_API_KEY"] not in done.stderr + done.stdout

@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from backstop.clients.clerk_client import ClerkApi, ClerkApiError
-from backstop.clients.errors import VendorError
-from backstop.clients.retry import RetryPolicy
-from backstop.clients.svix_client import SvixApi, parse_portal_link
+from backstop.plugin.clients.clerk_client import ClerkApi, ClerkApiError
+from backstop.plugin.clients.errors import VendorError
+from backstop.plugin.clients.retry import RetryPolicy
+from backstop.plugin.clients.svix_client import SvixApi, parse_portal_link
 from tests.support import SandboxProcess
 
 STAGING_KEY = "sk_test_sandbox_clerk_derrimut_staging"

@@ -1,4 +1,4 @@
-"""One connection layer: every vendor client is built by backstop/clients/connections.py from settings read
+"""One connection layer: every vendor client is built by backstop/plugin/clients/connections.py from settings read
 with one rule (stack config, then the environment), and nothing else in the project builds one."""
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from backstop.clients import connections
-from backstop.clients.connections import Connections, MissingCredential
-from backstop.clients.errors import VendorError
-from backstop.clients.retry import RetryPolicy
-from backstop.clients.vercel_client import trigger_deploy_hook
-from backstop.provider.config import ProviderConfig
-from backstop.provider.context import ProviderContext, ProviderError
-from backstop.provider.props import property_map
+from backstop.plugin.clients import connections
+from backstop.plugin.clients.connections import Connections, MissingCredential
+from backstop.plugin.clients.errors import VendorError
+from backstop.plugin.clients.retry import RetryPolicy
+from backstop.plugin.clients.vercel_client import trigger_deploy_hook
+from backstop.plugin.provider.config import ProviderConfig
+from backstop.plugin.provider.context import ProviderContext, ProviderError
+from backstop.plugin.provider.props import property_map
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,13 +25,13 @@ ROOT = Path(__file__).resolve().parents[2]
 # Nothing outside the factory and the client modules builds a vendor client.
 
 CONSTRUCTORS = {
-    "backstop.clients.stripe_client.StripeApi",
-    "backstop.clients.clerk_client.ClerkApi",
-    "backstop.clients.svix_client.SvixApi",
-    "backstop.clients.svix_client.SvixApi.open",
-    "backstop.clients.vapi_client.VapiApi",
-    "backstop.clients.vercel_client.VercelApi",
-    "backstop.clients.json_http.JsonHttp",
+    "backstop.plugin.clients.stripe_client.StripeApi",
+    "backstop.plugin.clients.clerk_client.ClerkApi",
+    "backstop.plugin.clients.svix_client.SvixApi",
+    "backstop.plugin.clients.svix_client.SvixApi.open",
+    "backstop.plugin.clients.vapi_client.VapiApi",
+    "backstop.plugin.clients.vercel_client.VercelApi",
+    "backstop.plugin.clients.json_http.JsonHttp",
     "stripe.StripeClient",
     "httpx.AsyncClient",
     "httpx.Client",
@@ -42,7 +42,7 @@ CONSTRUCTORS = {
 CLASS_NAMES = {"StripeApi", "ClerkApi", "SvixApi", "VapiApi", "VercelApi", "JsonHttp", "StripeClient"}
 """Caught by name too, however they were imported."""
 
-FACTORY_AND_CLIENTS = "backstop/clients/"
+FACTORY_AND_CLIENTS = "backstop/plugin/clients/"
 """connections.py (the factory) and the client modules themselves (json_http.py, *_client.py)."""
 ALLOWED = {
     # The demo plays a "dashboard user" against the offline sandbox's Stripe with the official SDK, and
@@ -53,7 +53,7 @@ ALLOWED = {
     ("backstop/operations/drill.py", "httpx.Client"),
     ("backstop/operations/drill_sandbox.py", "httpx.get"),
     # Alerts post to the operator's alert webhook (Slack and the like), not to a vendor of the stack.
-    ("backstop/alerts.py", "httpx.post"),
+    ("backstop/runbook/alerts.py", "httpx.post"),
 }
 
 
@@ -118,18 +118,18 @@ def stray_constructions(root: Path = ROOT) -> list[str]:
 
 
 def test_vendor_clients_are_built_only_by_the_factory() -> None:
-    assert stray_constructions() == [], "build vendor clients with backstop.clients.connections"
+    assert stray_constructions() == [], "build vendor clients with backstop.plugin.clients.connections"
 
 
 @pytest.mark.parametrize(
     ("source", "call"),
     [
-        ("from backstop.clients.stripe_client import StripeApi\nStripeApi('k')", "StripeApi"),
+        ("from backstop.plugin.clients.stripe_client import StripeApi\nStripeApi('k')", "StripeApi"),
         (
-            "from backstop.clients import vapi_client as v\nv.VapiApi('k')",
-            "backstop.clients.vapi_client.VapiApi",
+            "from backstop.plugin.clients import vapi_client as v\nv.VapiApi('k')",
+            "backstop.plugin.clients.vapi_client.VapiApi",
         ),
-        ("from backstop.clients.svix_client import SvixApi\nSvixApi.open('u')", "SvixApi.open"),
+        ("from backstop.plugin.clients.svix_client import SvixApi\nSvixApi.open('u')", "SvixApi.open"),
         ("import httpx\nhttpx.AsyncClient()", "httpx.AsyncClient"),
         ("from httpx import Client as C\nC()", "httpx.Client"),
         ("import stripe\nstripe.StripeClient('k')", "stripe.StripeClient"),
@@ -145,10 +145,10 @@ def test_the_guard_fails_on_a_stray_module(tmp_path: Path) -> None:
     (tmp_path / "components").mkdir()
     (tmp_path / "backstop" / "operations").mkdir(parents=True)
     (tmp_path / "backstop" / "operations" / "stray.py").write_text(
-        "from backstop.clients.vapi_client import VapiApi\n\n\ndef f() -> None:\n    VapiApi('key')\n"
+        "from backstop.plugin.clients.vapi_client import VapiApi\n\n\ndef f() -> None:\n    VapiApi('key')\n"
     )
     assert stray_constructions(tmp_path) == [
-        "backstop/operations/stray.py:5: backstop.clients.vapi_client.VapiApi(…)"
+        "backstop/operations/stray.py:5: backstop.plugin.clients.vapi_client.VapiApi(…)"
     ]
 
 

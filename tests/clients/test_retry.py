@@ -9,8 +9,8 @@ from email.utils import format_datetime
 import pytest
 import stripe
 
-from backstop.clients.retry import RetryPolicy, retry_after, with_retries
-from backstop.clients.stripe_client import _transient
+from backstop.plugin.clients.retry import RetryPolicy, retry_after, with_retries
+from backstop.plugin.clients.stripe_client import _transient
 
 
 def test_retry_after_reads_seconds_and_http_dates() -> None:

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from backstop.clients.errors import VendorError
-from backstop.clients.retry import RetryPolicy
-from backstop.clients.vapi_client import VapiApi
+from backstop.plugin.clients.errors import VendorError
+from backstop.plugin.clients.retry import RetryPolicy
+from backstop.plugin.clients.vapi_client import VapiApi
 from sandbox.core.accounts import keys
 from tests.support import SandboxProcess
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from backstop.alerts import Alert, pagerduty_payload, slack_payload
+from backstop.runbook.alerts import Alert, pagerduty_payload, slack_payload
 from tests.receiver import Receiver
 from tests.support import ROOT, VENV_BIN, Engine, SandboxProcess
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from backstop.model import load_document
+from backstop.plugin.model import load_document
 from tests.support import ROOT, SESSION_ROUTES, Engine, SandboxProcess
 
 pytestmark = pytest.mark.e2e

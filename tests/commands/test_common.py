@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import typer
 
-from backstop.commands.common import fail
+from backstop.cli.commands.common import fail
 from backstop.operations.errors import INPUT_ERROR
 
 

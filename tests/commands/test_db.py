@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from backstop.db import crypto
+from backstop.runbook.db import crypto
 from tests.support import ROOT, Engine, S3Server, SandboxProcess
 
 pytestmark = pytest.mark.e2e

@@ -35,7 +35,7 @@ class Counted(popen):
 
 subprocess.Popen = Counted
 
-from backstop.model import loader
+from backstop.plugin.model import loader
 
 parse = loader.parse_document
 
@@ -46,11 +46,11 @@ def counted_parse(text, source):
 
 
 loader.parse_document = counted_parse
-import backstop.model
+import backstop.plugin.model
 
-backstop.model.parse_document = counted_parse
+backstop.plugin.model.parse_document = counted_parse
 
-from backstop.cli import app
+from backstop.cli.app import app
 
 try:
     app(sys.argv[1:], prog_name="backstop")

@@ -8,9 +8,9 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from backstop.backups import history
-from backstop.backups.manifest import Manifest
-from backstop.db.store import sha256_file
+from backstop.runbook.backups import history
+from backstop.runbook.backups.manifest import Manifest
+from backstop.runbook.db.store import sha256_file
 from tests.support import ROOT, VENV_BIN
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pyrage import x25519
 
-from backstop.db import crypto
+from backstop.runbook.db import crypto
 
 
 def test_round_trip_and_wrong_key(tmp_path: Path) -> None:

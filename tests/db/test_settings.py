@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pyrage import x25519
 
-from backstop.db.settings import declared, resolve
-from backstop.model.errors import DesiredStateError
+from backstop.plugin.model.errors import DesiredStateError
+from backstop.runbook.db.settings import declared, resolve
 
 KEY = str(x25519.Identity.generate())
 ADMIN = "prod:spotted-gerbil-236|canary-admin-key-0001"

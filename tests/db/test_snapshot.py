@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from backstop.db.snapshot import Snapshot, SnapshotError, one_table, summarize
+from backstop.runbook.db.snapshot import Snapshot, SnapshotError, one_table, summarize
 
 USERS = [{"_id": f"u{i}", "_creationTime": 1.5 + i, "name": f"User {i}"} for i in range(5)]
 ORDERS = [{"_id": f"o{i}", "_creationTime": 2.5 + i, "userId": f"u{i}"} for i in range(3)]

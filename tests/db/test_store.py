@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from backstop.db.store import FolderStore, S3Store, Store, default_url, open_store
-from backstop.model.errors import DesiredStateError
+from backstop.plugin.model.errors import DesiredStateError
+from backstop.runbook.db.store import FolderStore, S3Store, Store, default_url, open_store
 from tests.support import ROOT, S3Server
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backstop.drift.unmanaged import load_ignore, unmanaged
+from backstop.runbook.drift.unmanaged import load_ignore, unmanaged
 
 LIVE = {
     "stripe": {

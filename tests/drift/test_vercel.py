@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from backstop.adopt.vercel import variable_urn
-from backstop.drift.vercel import classify
-from backstop.model import parse_document
+from backstop.plugin.model import parse_document
+from backstop.runbook.adopt.vercel import variable_urn
+from backstop.runbook.drift.vercel import classify
 from tests.model.test_vercel import VALID
 
 DOC = parse_document(VALID, "prod.yaml")

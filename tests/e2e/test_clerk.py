@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from backstop.model import load_document
+from backstop.plugin.model import load_document
 from tests.reliability.trials import kill_points
 from tests.support import ROOT, VENV_BIN, Engine, SandboxProcess
 
@@ -376,7 +376,7 @@ def test_a_killed_update_converges_on_rerun_without_duplicates(
         [
             str(VENV_BIN / "python"),
             "-c",
-            "from backstop.workspace import repair_checkpoint; repair_checkpoint('staging')",
+            "from backstop.runbook.workspace import repair_checkpoint; repair_checkpoint('staging')",
         ],
         cwd=ROOT,
         env=engine.env(),

@@ -9,7 +9,7 @@ import pytest
 import stripe
 from ruamel.yaml import YAML
 
-from backstop.model import load_document
+from backstop.plugin.model import load_document
 from tests.support import ROOT, STRIPE_STAGING_KEY, Engine, SandboxProcess
 
 pytestmark = pytest.mark.e2e

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from ruamel.yaml import YAML
 
-from backstop.model import DesiredState, load_document
+from backstop.plugin.model import DesiredState, load_document
 from sandbox.core.accounts import keys
 from tests.reliability.trials import kill_points
 from tests.support import ROOT, VENV_BIN, Engine, SandboxProcess

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backstop.model import DesiredStateError, parse_document
+from backstop.plugin.model import DesiredStateError, parse_document
 
 VALID = """\
 version: 1

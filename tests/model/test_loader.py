@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from backstop.model import DesiredStateError, load_document, parse_document
+from backstop.plugin.model import DesiredStateError, load_document, parse_document
 from tests.support import ROOT
 
 VALID = """\

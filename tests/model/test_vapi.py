@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from backstop.model import DesiredStateError, parse_document
+from backstop.plugin.model import DesiredStateError, parse_document
 from tests.support import ROOT
 
 VALID = """\
@@ -69,7 +69,7 @@ def test_a_valid_section_parses_and_wires_by_key() -> None:
 
 
 def test_the_committed_documents_scope_each_stack_apart() -> None:
-    from backstop.model import load_document
+    from backstop.plugin.model import load_document
 
     prod = load_document(ROOT / "snapshots" / "prod.yaml")
     staging = load_document(ROOT / "snapshots" / "staging.yaml")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from backstop.model import DesiredStateError, load_document, parse_document
+from backstop.plugin.model import DesiredStateError, load_document, parse_document
 from tests.support import ROOT
 
 VALID = """\
@@ -133,7 +133,7 @@ def test_no_secret_value_is_echoed_in_the_error() -> None:
 
 
 def test_a_project_claimed_by_two_stacks_is_refused(tmp_path: Path) -> None:
-    from backstop.model.stacks import check_ownership
+    from backstop.plugin.model.stacks import check_ownership
 
     (tmp_path / "prod.yaml").write_text(VALID)
     (tmp_path / "staging.yaml").write_text(
@@ -149,7 +149,7 @@ def test_a_project_claimed_by_two_stacks_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_committed_stacks_own_distinct_projects() -> None:
-    from backstop.model.stacks import check_ownership
+    from backstop.plugin.model.stacks import check_ownership
 
     for stack in ("staging", "prod"):
         path = ROOT / "snapshots" / f"{stack}.yaml"

@@ -19,8 +19,8 @@ from pulumi.provider.experimental.provider import (
     UpdateRequest,
 )
 
-from backstop.provider.dispatcher import BackstopProvider
-from backstop.provider.props import PropertyMap, plain_map, property_map
+from backstop.plugin.provider.dispatcher import BackstopProvider
+from backstop.plugin.provider.props import PropertyMap, plain_map, property_map
 from tests.support import SandboxProcess
 
 T = TypeVar("T")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from backstop.provider.props import plain_map
+from backstop.plugin.provider.props import plain_map
 from tests.provider.clerk_harness import INSTANCE, Engine, clerk_objects, configured, diff, run, seed, writes
 from tests.support import SandboxProcess
 

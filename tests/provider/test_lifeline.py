@@ -16,7 +16,7 @@ child = subprocess.Popen([sys.argv[1], "-c", sys.argv[2]])
 print(child.pid, flush=True)
 time.sleep(60)
 """
-CHILD = "from backstop.provider.lifeline import watch_parent; import time; watch_parent(0.05); time.sleep(60)"
+CHILD = "from backstop.plugin.provider.lifeline import watch_parent; import time; watch_parent(0.05); time.sleep(60)"
 
 
 def test_an_orphaned_plugin_exits() -> None:

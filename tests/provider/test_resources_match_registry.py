@@ -1,5 +1,5 @@
-"""The program-side classes (backstop/resources/*.py) write each type token and output name a second time;
-they must agree with the provider's registry (backstop/provider/dispatcher.py HANDLERS)."""
+"""The program-side classes (backstop/plugin/resources/*.py) write each type token and output name a second time;
+they must agree with the provider's registry (backstop/plugin/provider/dispatcher.py HANDLERS)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pulumi
 import pytest
 from pydantic.alias_generators import to_camel
 
-from backstop.provider.dispatcher import HANDLERS
-from backstop.provider.resource import ResourceHandler
-from backstop.resources import clerk, stripe, vapi
+from backstop.plugin.provider.dispatcher import HANDLERS
+from backstop.plugin.provider.resource import ResourceHandler
+from backstop.plugin.resources import clerk, stripe, vapi
 
 MODULES = (stripe, clerk, vapi)
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pulumi.provider.experimental.provider import CheckRequest, DiffRequest, PropertyDiffKind
 
-from backstop.provider.dispatcher import BackstopProvider
-from backstop.provider.props import property_map
+from backstop.plugin.provider.dispatcher import BackstopProvider
+from backstop.plugin.provider.props import property_map
 
 PRICE = "urn:pulumi:staging::platform-config::backstop:components:StripeBilling$backstop:stripe:Price::stripe-price-a"
 PRODUCT = "urn:pulumi:staging::platform-config::backstop:components:StripeBilling$backstop:stripe:Product::p"

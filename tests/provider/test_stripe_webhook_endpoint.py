@@ -20,8 +20,8 @@ from pulumi.provider.experimental.provider import (
 )
 from pulumi.runtime.rpc import UNKNOWN
 
-from backstop.provider.dispatcher import BackstopProvider
-from backstop.provider.props import plain_map, property_map
+from backstop.plugin.provider.dispatcher import BackstopProvider
+from backstop.plugin.provider.props import plain_map, property_map
 from tests.support import STRIPE_STAGING_KEY, SandboxProcess
 
 TOKEN = "backstop:stripe:WebhookEndpoint"

@@ -8,11 +8,11 @@ import pytest
 from pulumi.provider.experimental.provider import PropertyDiffKind
 from pydantic.alias_generators import to_camel
 
-from backstop.model import load_document
-from backstop.model.vapi import AssistantSpec
-from backstop.provider.config import ProviderConfig
-from backstop.provider.context import ProviderContext
-from backstop.provider.vapi_assistant import AssistantHandler
+from backstop.plugin.model import load_document
+from backstop.plugin.model.vapi import AssistantSpec
+from backstop.plugin.provider.config import ProviderConfig
+from backstop.plugin.provider.context import ProviderContext
+from backstop.plugin.provider.vapi_assistant import AssistantHandler
 from sandbox.vapi.fixtures import _assistants
 from tests.provider.vapi_support import ORG, diff
 from tests.support import ROOT

@@ -6,11 +6,11 @@ from typing import Any
 
 from pydantic.alias_generators import to_camel
 
-from backstop.model import load_document
-from backstop.model.vapi import SquadSpec
-from backstop.provider.config import ProviderConfig
-from backstop.provider.context import ProviderContext
-from backstop.provider.vapi_squad import SquadHandler
+from backstop.plugin.model import load_document
+from backstop.plugin.model.vapi import SquadSpec
+from backstop.plugin.provider.config import ProviderConfig
+from backstop.plugin.provider.context import ProviderContext
+from backstop.plugin.provider.vapi_squad import SquadHandler
 from sandbox.vapi.fixtures import _squad
 from tests.provider.vapi_support import ORG, diff
 from tests.support import ROOT

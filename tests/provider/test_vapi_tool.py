@@ -8,11 +8,11 @@ import pytest
 from pulumi.provider.experimental.provider import PropertyDiffKind
 from pydantic.alias_generators import to_camel
 
-from backstop.model import load_document
-from backstop.model.vapi import ToolSpec
-from backstop.provider.config import ProviderConfig
-from backstop.provider.context import ProviderContext
-from backstop.provider.vapi_tool import ToolHandler
+from backstop.plugin.model import load_document
+from backstop.plugin.model.vapi import ToolSpec
+from backstop.plugin.provider.config import ProviderConfig
+from backstop.plugin.provider.context import ProviderContext
+from backstop.plugin.provider.vapi_tool import ToolHandler
 from sandbox.vapi.fixtures import membership_tool
 from tests.provider.vapi_support import ORG, check, diff
 from tests.support import ROOT

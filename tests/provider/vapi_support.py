@@ -7,8 +7,8 @@ from typing import Any
 
 from pulumi.provider.experimental.provider import CheckRequest, DiffRequest
 
-from backstop.provider.dispatcher import BackstopProvider
-from backstop.provider.props import property_map
+from backstop.plugin.provider.dispatcher import BackstopProvider
+from backstop.plugin.provider.props import property_map
 
 ORG = "562cb561-7989-5bc7-8e8c-6eb62c59f7ff"
 PARENT = "urn:pulumi:prod::platform-config::backstop:components:VapiAgent$"

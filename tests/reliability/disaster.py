@@ -7,8 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
-from backstop.drill.verify import stripe_differences
-from backstop.model import load_document
+from backstop.plugin.model import load_document
+from backstop.runbook.drill.verify import stripe_differences
 from tests.support import ROOT, Engine, SandboxProcess
 
 ACCOUNT = "acct_derrimut_staging"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from backstop.cli import app
+from backstop.cli.app import app
 from tests.support import Engine, SandboxProcess
 
 BASE = """\

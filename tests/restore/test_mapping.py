@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from backstop.model import DesiredStateError
-from backstop.restore.mapping import apply, load_mapping
+from backstop.plugin.model import DesiredStateError
+from backstop.runbook.restore.mapping import apply, load_mapping
 from tests.support import ROOT
 
 DOCUMENT = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backstop.restore.merge import merge
+from backstop.runbook.restore.merge import merge
 
 BACKUP: dict[str, Any] = {
     "version": 1,

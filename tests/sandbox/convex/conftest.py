@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from backstop.db import convex_cli
+from backstop.runbook.db import convex_cli
 from sandbox.core.accounts import keys
 from tests.support import SandboxProcess
 

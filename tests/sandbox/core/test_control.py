@@ -12,7 +12,7 @@ import httpx
 import pytest
 import stripe
 
-from backstop.clients.stripe_client import StripeApi
+from backstop.plugin.clients.stripe_client import StripeApi
 from sandbox.core.accounts import by_name
 from sandbox.core.ratelimit import RateLimit
 from sandbox.stripe import routes as stripe_routes

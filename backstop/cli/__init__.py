@@ -1,0 +1,1 @@
+"""The `backstop` command line: argument parsing and rendering. Each command calls one operation."""

@@ -1,0 +1,42 @@
+"""`backstop backups`: the backups of a stack with age, class, label, size and status."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from backstop.cli.commands.common import emit, failures
+from backstop.operations.backups import backup_rows
+from backstop.operations.console import out
+
+
+def command(
+    stack: Annotated[str, typer.Option(help="Stack whose backups to list")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
+) -> None:
+    """List backups (configuration and database), newest first, checking each one's files against its
+    manifest, and each database export in its backup store against its checksum."""
+    with failures(as_json):
+        rows = backup_rows(stack)
+
+        def human() -> None:
+            table = Table(title=f"backups of {stack}")
+            for column in ("id", "kind", "age", "class", "label", "size", "status"):
+                table.add_column(column)
+            for row in rows:
+                age = f"{row['age_hours']} h" if row["age_hours"] is not None else "?"
+                status = "ok" if row["status"] == "ok" else f"[red]{row['problem'] or 'failed'}[/red]"
+                table.add_row(
+                    str(row["id"]),
+                    str(row["kind"]),
+                    age,
+                    str(row["class"]),
+                    str(row["label"]),
+                    f"{row['size_bytes']} B",
+                    status,
+                )
+            out.print(table if rows else f"no backups of {stack}")
+
+        emit(as_json, {"ok": True, "stack": stack, "backups": rows}, human)

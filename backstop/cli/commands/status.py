@@ -1,0 +1,54 @@
+"""`backstop status`: backup age against the RPO, the last drift check, success rate, durations, sizes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from backstop.cli.commands.common import emit, failures
+from backstop.operations.console import out
+from backstop.operations.errors import DRIFT, OK
+from backstop.operations.status import check_status, unhealthy
+
+
+def command(
+    stack: Annotated[str, typer.Option(help="Stack to report on")],
+    textfile: Annotated[
+        Path | None, typer.Option("--prometheus", help="Also write a Prometheus textfile")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
+) -> None:
+    """Report backup health. Exit 1 when the last successful backup (configuration, or database when the
+    stack has one) is older than the RPO (24 h), or a database export is missing from its store."""
+    with failures(as_json):
+        status = check_status(stack, textfile)
+
+        def human() -> None:
+            age = status["last_backup_age_seconds"]
+            when = "never" if age is None else f"{age / 3600:.1f} h ago"
+            breach = "[red]RPO BREACHED[/red]" if status["rpo_breached"] else "[green]within RPO[/green]"
+            out.print(f"{stack}: last backup {when} ({breach}, 24 h)")
+            rate = status["backup_success_rate"]
+            shown = "n/a" if rate is None else f"{rate:.0%}"
+            out.print(
+                f"  backups: {status['backups']} kept, {status['backup_runs']} runs, success rate {shown}"
+            )
+            drifted = "-" if status["last_drift_objects"] is None else status["last_drift_objects"]
+            out.print(
+                f"  last drift check: {status['last_drift_at'] or 'never'} ({drifted} object(s) drifted)"
+            )
+            database = status["database"]
+            if database["declared"] or database["backups"]:
+                db_age = database["last_backup_age_seconds"]
+                db_when = "never" if db_age is None else f"{db_age / 3600:.1f} h ago"
+                db_breach = (
+                    "[red]RPO BREACHED[/red]" if database["rpo_breached"] else "[green]within RPO[/green]"
+                )
+                out.print(f"  database: last backup {db_when} ({db_breach}), {database['backups']} kept")
+                for problem in database["export_problems"]:
+                    out.print(f"  [red]database export: {problem}[/red]")
+
+        emit(as_json, {"ok": True, **status}, human)
+    raise typer.Exit(DRIFT if unhealthy(status) else OK)

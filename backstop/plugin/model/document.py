@@ -1,0 +1,94 @@
+"""The whole desired-state document of one stack (`snapshots/<stack>.yaml`)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import model_validator
+
+from backstop.plugin.model.clerk import ClerkScope, ClerkSection
+from backstop.plugin.model.common import Strict
+from backstop.plugin.model.stripe import StripeScope, StripeSection
+from backstop.plugin.model.vapi import VapiScope, VapiSection, document_scope
+from backstop.plugin.model.vercel import VercelScope, VercelSection
+
+
+class Scope(Strict):
+    """What this stack owns in each shared account; writes and reads stay inside it."""
+
+    stripe: StripeScope | None = None
+    vercel: VercelScope | None = None
+    vapi: VapiScope | None = None
+    clerk: ClerkScope | None = None
+
+
+class DesiredState(Strict):
+    version: Literal[1]
+    stack: str
+    scope: Scope
+    stripe: StripeSection | None = None
+    vercel: VercelSection | None = None
+    vapi: VapiSection | None = None
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _vapi_names_in_scope(cls, data: Any, handler: Any) -> Any:
+        with document_scope(data):
+            return handler(data)
+
+    clerk: ClerkSection | None = None
+
+    @model_validator(mode="after")
+    def _inside_scope(self) -> DesiredState:
+        if self.stripe and self.stripe.webhook_endpoints:
+            if self.scope.stripe is None:
+                raise ValueError("declares Stripe objects but scope.stripe is missing")
+            if self.scope.stripe.mode == "live":
+                for endpoint in self.stripe.webhook_endpoints:
+                    if not endpoint.url.startswith("https://"):
+                        raise ValueError(f"webhook endpoint {endpoint.key!r}: live-mode URLs must use https")
+        if self.vapi and self.vapi.declares_objects() and self.scope.vapi is None:
+            raise ValueError("declares Vapi objects but scope.vapi is missing (the org and name prefix)")
+        if self.clerk is not None:
+            if self.scope.clerk is None:
+                raise ValueError(
+                    "declares a clerk section but scope.clerk is missing: name the stack's Clerk instance "
+                    "(scope.clerk.instance: ins_…, scope.clerk.environment: development|production)"
+                )
+            settings = self.clerk.instance_settings
+            if (
+                settings is not None
+                and settings.development_origin is not None
+                and self.scope.clerk.environment == "production"
+            ):
+                raise ValueError("clerk.instance_settings.development_origin: development instances only")
+        return self
+
+    @model_validator(mode="after")
+    def _vercel_inside_scope(self) -> DesiredState:
+        if self.vercel is None or not self.vercel.projects:
+            return self
+        if self.scope.vercel is None:
+            raise ValueError("declares Vercel projects but scope.vercel is missing")
+        for project in self.vercel.projects:
+            if project.id not in self.scope.vercel.projects:
+                raise ValueError(
+                    f"Vercel project {project.key!r} ({project.id}) is outside scope.vercel.projects"
+                )
+        for _, var in self.vercel.variables():
+            source = var.value_from
+            if source is None or source.output is None:
+                continue
+            if self.output_owner(source.output) is None:
+                raise ValueError(
+                    f"Vercel variable {var.key!r}: value_from.output {source.output} names an object "
+                    "this document does not declare"
+                )
+        return self
+
+    def output_owner(self, path: str) -> str | None:
+        """The key of the declared object an output path (`<vendor>.webhook_endpoints.<key>.secret`) names."""
+        vendor, _, key, _ = path.split(".")
+        section = getattr(self, vendor, None)
+        endpoints = getattr(section, "webhook_endpoints", None) or []
+        return key if any(endpoint.key == key for endpoint in endpoints) else None

@@ -1,0 +1,139 @@
+"""The contract every resource type of the plugin follows, with the parts that are the same for all."""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.provider.experimental.provider import (
+    CheckFailure,
+    CheckResponse,
+    DiffResponse,
+    PropertyDiff,
+    PropertyDiffKind,
+)
+from pulumi.runtime.rpc import UNKNOWN
+from pydantic import BaseModel, ValidationError
+from pydantic.alias_generators import to_camel, to_snake
+
+from backstop.plugin.provider.context import ProviderContext
+from backstop.plugin.provider.props import PropertyMap, is_unknown, plain_map, property_map
+
+Json = dict[str, Any]
+
+
+class ResourceHandler(ABC):
+    """One resource type: `spec` validates its inputs (snake_case here, camelCase on the wire)."""
+
+    token: ClassVar[str]
+    spec: ClassVar[type[BaseModel]]
+    replace_on_change: ClassVar[frozenset[str]] = frozenset()
+    delete_before_replace: ClassVar[bool] = False
+    """True when the replacement would share the old object's natural key (create would adopt the old one)."""
+    secret_outputs: ClassVar[frozenset[str]] = frozenset()
+    output_types: ClassVar[dict[str, str]] = {}
+    """Outputs beyond the inputs, with their schema type."""
+
+    def __init__(self, ctx: ProviderContext) -> None:
+        self.ctx = ctx
+
+    # The vendor side, implemented per type
+    @abstractmethod
+    async def create(self, urn: str, spec: Any) -> tuple[str, Json]: ...
+
+    @abstractmethod
+    async def read(self, resource_id: str, state: Json) -> Json | None:
+        """Live outputs, or None when the object is gone."""
+
+    @abstractmethod
+    async def update(self, resource_id: str, state: Json, spec: Any) -> Json: ...
+
+    @abstractmethod
+    async def delete(self, resource_id: str, state: Json) -> None:
+        """Done when the object is gone, including when it was gone already."""
+
+    def normalize(self, field: str, value: Any) -> Any:
+        """The form in which two values of `field` compare equal when the vendor treats them alike."""
+        return value
+
+    # Shared behaviour
+    def input_fields(self) -> list[str]:
+        return list(self.spec.model_fields)
+
+    def validate(self, inputs: Json) -> Any:
+        return self.spec.model_validate({to_snake(k): v for k, v in inputs.items()})
+
+    def check(self, news: PropertyMap) -> CheckResponse:
+        unknown = {to_snake(k) for k, v in news.items() if is_unknown(v)}
+        try:
+            self.validate(plain_map(news))
+        except ValidationError as exc:
+            failures = [
+                CheckFailure(_wire_path(err["loc"]), str(err["msg"]).removeprefix("Value error, "))
+                for err in exc.errors()
+                if not (err["loc"] and err["loc"][0] in unknown)
+            ]
+            if failures:
+                return CheckResponse(inputs=news, failures=failures)
+        return CheckResponse(inputs=news)
+
+    def diff(self, olds: PropertyMap, news: PropertyMap) -> DiffResponse:
+        detailed: dict[str, PropertyDiff] = {}
+        replaces: list[str] = []
+        old_plain, new_plain = plain_map(olds), plain_map(news)
+        for field in self.input_fields():
+            wire = to_camel(field)
+            if is_unknown(news.get(wire)):
+                changed = True
+            else:
+                before = self.normalize(field, old_plain.get(wire))
+                after = self.normalize(field, new_plain.get(wire))
+                changed = _canonical(before) != _canonical(after)
+            if not changed:
+                continue
+            if field in self.replace_on_change and wire in olds:
+                detailed[wire] = PropertyDiff(PropertyDiffKind.UPDATE_REPLACE, input_diff=True)
+                replaces.append(wire)
+            else:
+                detailed[wire] = PropertyDiff(PropertyDiffKind.UPDATE, input_diff=True)
+        return DiffResponse(
+            changes=bool(detailed),
+            replaces=replaces,
+            delete_before_replace=bool(replaces) and self.delete_before_replace,
+            diffs=list(detailed),
+            detailed_diff=detailed,
+        )
+
+    def inputs_of(self, outputs: Json) -> Json:
+        return {k: v for k, v in outputs.items() if k in self.spec.model_fields}
+
+    def to_wire(self, values: Json) -> PropertyMap:
+        return property_map(
+            {to_camel(k): v for k, v in values.items()},
+            frozenset(to_camel(s) for s in self.secret_outputs),
+        )
+
+    def from_wire(self, props: PropertyMap) -> Json:
+        return {to_snake(k): v for k, v in plain_map(props).items()}
+
+    def preview_outputs(self, news: PropertyMap) -> PropertyMap:
+        """What create or update would return, with vendor-computed outputs unknown."""
+        out = dict(news)
+        for name in self.output_types:
+            wire = to_camel(name)
+            # The SDK can't marshal PropertyValue.computed(); the wire sentinel is what the engine reads.
+            out[wire] = PropertyValue(UNKNOWN, is_secret=name in self.secret_outputs)
+        return out
+
+
+def _wire_path(loc: tuple[int | str, ...] | list[int | str]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{to_camel(part)}" if out else to_camel(part))
+    return out
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)

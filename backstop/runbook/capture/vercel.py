@@ -1,0 +1,84 @@
+"""The Vercel variables of the projects a stack owns, as the desired-state document's `vercel` section.
+
+Readable values that look like credentials go to `secure:` stack config, never into the document;
+sensitive values can't be read at all, so the document names a config key that the user fills in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from backstop.plugin.clients.vercel_client import VercelApi
+from backstop.plugin.model.vercel import looks_secret
+from backstop.runbook.capture.stripe import key_of
+
+TARGET_ORDER = ("production", "preview", "development")
+
+
+@dataclass
+class Captured:
+    section: dict[str, Any]
+    secrets: dict[str, str] = field(default_factory=dict)
+    """Config key (in the program's namespace) → value, to store encrypted with the stack's config."""
+    not_captured: list[str] = field(default_factory=list)
+
+
+def targets_of(item: dict[str, Any]) -> list[str]:
+    target = item.get("target") or []
+    listed = [target] if isinstance(target, str) else list(target)
+    return [t for t in TARGET_ORDER if t in listed]
+
+
+def _key(item: dict[str, Any], taken: set[str]) -> str:
+    base = key_of(f"{item['key']}-{'-'.join(targets_of(item)) or 'custom'}")
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate = f"{base[:60]}-{n}"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+async def capture(api: VercelApi, projects: list[str]) -> Captured:
+    result = Captured({"projects": []})
+    listed = await asyncio.gather(*(api.env_vars(project) for project in projects))
+    for project, items in zip(projects, listed, strict=True):
+        keys: set[str] = set()
+        env: list[dict[str, Any]] = []
+        for item in sorted(items, key=lambda i: (i["key"], targets_of(i))):
+            targets = targets_of(item)
+            if not targets or item.get("customEnvironmentIds"):
+                result.not_captured.append(
+                    f"vercel {item['key']} in {project}: custom environments are not supported"
+                )
+                continue
+            entry: dict[str, Any] = {"key": _key(item, keys), "name": item["key"], "targets": targets}
+            if item.get("gitBranch"):
+                entry["git_branch"] = item["gitBranch"]
+            if item.get("comment"):
+                entry["comment"] = item["comment"]
+            config_key = f"vercel-{entry['key']}"
+            if item.get("type") == "sensitive":
+                entry["sensitive"] = True
+                entry["value_from"] = {"secret": config_key}
+                result.not_captured.append(
+                    f"vercel {item['key']} ({', '.join(targets)}) in {project}: sensitive, so Vercel never "
+                    f"returns it; set it with `pulumi config set --secret {config_key} <value>`"
+                )
+            else:
+                value = (await api.env_var(project, item["id"]) or {}).get("value")
+                if value is None:
+                    result.not_captured.append(
+                        f"vercel {item['key']} in {project}: its value could not be read"
+                    )
+                    entry["value_from"] = {"secret": config_key}
+                elif looks_secret(item["key"]):
+                    entry["value_from"] = {"secret": config_key}
+                    result.secrets[config_key] = value
+                else:
+                    entry["value"] = value
+            env.append(entry)
+        result.section["projects"].append({"key": key_of(project), "id": project, "env": env})
+    return result

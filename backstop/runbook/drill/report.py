@@ -1,0 +1,74 @@
+"""The drill report: scenario, what broke, each phase's time, and whether everything came back exactly."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from backstop.runbook.reports import write_pair
+
+
+class Phase(BaseModel):
+    name: str
+    seconds: float
+    detail: str
+
+
+class DrillReport(BaseModel):
+    stack: str
+    scenario: str
+    description: str
+    started_at: datetime
+    broken: list[str]
+    phases: list[Phase]
+    total_seconds: float
+    decision_rule: str
+    backup_id: str
+    data_loss_window_seconds: float
+    restored_exactly: bool
+    differences: list[str]
+    database_backup_id: str | None = None
+    """The database backup restored, when the stack has a database (scenarios A and B)."""
+    database_table: str | None = None
+    """Scenario B: the one table restored."""
+    database_data_loss_window_seconds: float | None = None
+
+    def write(self, folder: Path) -> tuple[Path, Path]:
+        return write_pair(
+            folder,
+            f"drill-{self.scenario}-{self.started_at.strftime('%Y%m%dT%H%M%SZ')}",
+            self,
+            self.markdown(),
+        )
+
+    def markdown(self) -> str:
+        verdict = "PASSED: everything is back exactly" if self.restored_exactly else "FAILED"
+        lines = [
+            f"# Disaster-recovery drill {self.scenario}: {self.description} ({self.stack})",
+            "",
+            f"**{verdict}** in {self.total_seconds:.1f} s ({self.started_at:%Y-%m-%d %H:%M} UTC, sandbox).",
+            "",
+            "| phase | time | detail |",
+            "|---|---|---|",
+            *(f"| {p.name} | {p.seconds:.1f} s | {p.detail} |" for p in self.phases),
+            "",
+            f"Backup used: {self.backup_id} (rule: {self.decision_rule}); data-loss window "
+            f"{self.data_loss_window_seconds:.0f} s.",
+            *(
+                [
+                    f"Database backup restored: {self.database_backup_id} "
+                    f"({'table ' + self.database_table if self.database_table else 'every table'}); "
+                    f"data-loss window {self.database_data_loss_window_seconds or 0:.0f} s."
+                ]
+                if self.database_backup_id
+                else []
+            ),
+            "",
+            "What the disaster broke:",
+            *(f"- {item}" for item in self.broken),
+        ]
+        if self.differences:
+            lines += ["", "Not back as declared:", *(f"- {d}" for d in self.differences)]
+        return "\n".join(lines) + "\n"
