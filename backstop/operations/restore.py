@@ -160,7 +160,8 @@ def restore(session: StackSession, request: Request) -> tuple[Report | None, lis
     replace += [u for u in rotated if u in managed_urns(session)]
     result, adopted = up_adopting(session, document, followed, refresh=True, replace=replace or None)
     pruned, unpruned = prune_unmanaged(session, document) if request.prune_unmanaged else ([], [])
-    remaining = [f"{c.op} {c.name}" for c in managed_drift(session)] + unpruned
+    drift_left = [f"{c.op} {c.name}" for c in managed_drift(session)]
+    remaining = drift_left + unpruned
     remaining += unreachable_secrets(session, document)
     redeployed = redeploy(session, document, adopted.changed)
     secrets_changed = secrets.webhook_secrets(session.outputs()) != secrets_before
@@ -171,6 +172,8 @@ def restore(session: StackSession, request: Request) -> tuple[Report | None, lis
         f"Post-restore backup - {chosen.id} - {started:%Y-%m-%d}",
         "critical",
         approved_by=approved_by,
+        # The update wrote the state and a refresh preview found it equal to live: refresh only if it didn't.
+        refresh=bool(drift_left),
     ).id
     finished = datetime.now(UTC)
     report = Report(

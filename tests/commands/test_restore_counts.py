@@ -1,4 +1,5 @@
-"""One restore exports the stack's state at most twice and parses its desired state once (the stack session).
+"""One restore exports the stack's state at most twice, parses its desired state once (the stack session)
+and runs the engine three times.
 
 The `backstop` process runs with every process it starts and every document parse counted: a `pulumi
 stack export` is a process whose arguments hold `stack export`, whichever code starts it.
@@ -90,7 +91,17 @@ def exports(calls: list[list[str]]) -> int:
     )
 
 
-def test_a_restore_exports_at_most_twice_and_parses_its_document_once(
+def engine_runs(calls: list[list[str]], operation: str) -> int:
+    """`pulumi <operation>` runs (the Automation API puts its own flags before the operation)."""
+    return sum(
+        1
+        for argv in calls
+        if Path(argv[0]).name == "pulumi"
+        and next((a for a in argv[1:] if not a.startswith("-")), "") == operation
+    )
+
+
+def test_a_restore_exports_twice_parses_once_and_runs_the_engine_three_times(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
     applied(engine, tmp_path)
@@ -107,6 +118,10 @@ def test_a_restore_exports_at_most_twice_and_parses_its_document_once(
     restored = by_text.most_common(1)[0][1] if by_text else 0
     summary = f"{exported} exports, parses: {[p['source'] for p in data['parses']]}"
     assert exported <= 2, summary
+    # The safety backup's refresh, the update, the verifying refresh preview; the post-restore backup
+    # of a verified restore needs no refresh of its own.
+    runs = {op: engine_runs(data["calls"], op) for op in ("refresh", "up", "preview")}
+    assert runs == {"refresh": 1, "up": 1, "preview": 1}, runs
     # The restored document is parsed once; the document it replaces is read once more, to validate
     # the safety backup it goes into (as `backstop backup` validates before backing up).
     assert restored == 1, summary

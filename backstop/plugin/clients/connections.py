@@ -27,14 +27,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from backstop.plugin.clients.clerk_client import ClerkApi
-from backstop.plugin.clients.retry import RetryPolicy
-from backstop.plugin.clients.stripe_client import StripeApi
-from backstop.plugin.clients.svix_client import SvixApi
-from backstop.plugin.clients.vapi_client import VapiApi
-from backstop.plugin.clients.vercel_client import VercelApi
+if TYPE_CHECKING:  # each client is imported when first built: a command needs one or two vendors' SDKs
+    from backstop.plugin.clients.clerk_client import ClerkApi
+    from backstop.plugin.clients.retry import RetryPolicy
+    from backstop.plugin.clients.stripe_client import StripeApi
+    from backstop.plugin.clients.svix_client import SvixApi
+    from backstop.plugin.clients.vapi_client import VapiApi
+    from backstop.plugin.clients.vercel_client import VercelApi
 
 Config = Mapping[str, str | None]
 """Stack config values by full key (`backstop:stripeApiKey`), secrets already decrypted."""
@@ -182,23 +183,33 @@ def session_connections(session: _Session, env: Mapping[str, str] | None = None)
 
 # The clients. Each raises MissingCredential when its credential is set nowhere.
 def stripe_api(settings: StripeSettings, policy: RetryPolicy | None = None) -> StripeApi:
+    from backstop.plugin.clients.stripe_client import StripeApi
+
     return StripeApi(_require(settings.api_key, STRIPE_API_KEY), settings.base_url, policy)
 
 
 def clerk_api(settings: ClerkSettings, policy: RetryPolicy | None = None) -> ClerkApi:
+    from backstop.plugin.clients.clerk_client import ClerkApi
+
     return ClerkApi(_require(settings.secret_key, CLERK_SECRET_KEY), settings.base_url, policy)
 
 
 async def svix_api(settings: SvixSettings, svix_url: str, policy: RetryPolicy | None = None) -> SvixApi:
     """The Clerk instance's Svix application, through the App Portal link Clerk minted (`svix_url`)."""
+    from backstop.plugin.clients.svix_client import SvixApi
+
     return await SvixApi.open(svix_url, settings.base_url, policy)
 
 
 def vapi_api(settings: VapiSettings, policy: RetryPolicy | None = None) -> VapiApi:
+    from backstop.plugin.clients.vapi_client import VapiApi
+
     return VapiApi(_require(settings.api_key, VAPI_API_KEY), settings.base_url, policy)
 
 
 def vercel_api(settings: VercelSettings, policy: RetryPolicy | None = None) -> VercelApi:
     """Vercel for the stack's team (the settings' team: pass a scope's team with `dataclasses.replace`)."""
     token = _require(settings.token, VERCEL_TOKEN)
+    from backstop.plugin.clients.vercel_client import VercelApi
+
     return VercelApi(token, _require(settings.team, VERCEL_TEAM), settings.base_url, policy)

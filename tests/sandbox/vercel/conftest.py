@@ -3,6 +3,7 @@ whose every answer is checked: success bodies by the SDK's response schemas, err
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import shutil
@@ -33,7 +34,16 @@ def _lock_digest() -> str:
 
 
 def install_sdk() -> None:
-    """`npm ci` from the committed lock when node_modules is missing or was installed from another lock."""
+    """`npm ci` from the committed lock when node_modules is missing or was installed from another lock.
+
+    Under a file lock: `npm ci` first deletes node_modules, so a second xdist worker installing at the same
+    time would pull the SDK from under the first one's driver."""
+    with (SDK_DIR / ".install.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _install_sdk()
+
+
+def _install_sdk() -> None:
     stamp = SDK_DIR / "node_modules" / ".backstop-lock-sha256"
     installed = SDK_DIR / "node_modules" / "@vercel" / "sdk" / "package.json"
     if installed.exists() and stamp.exists() and stamp.read_text() == _lock_digest():
