@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from pulumi import automation as auto
+from pulumi.automation._stack import StackInitMode  # what auto.select_stack passes; not re-exported
 
 from backstop.plugin.model import paths
+from backstop.runbook.lean_stack import LeanStack
 
 PROJECT_DIR = Path(os.environ.get("BACKSTOP_PROJECT_DIR") or Path(__file__).resolve().parents[2])
 VENV = PROJECT_DIR / ".venv"
@@ -37,17 +39,18 @@ def backups_dir() -> Path:
     return Path(os.environ.get("BACKSTOP_BACKUPS_DIR") or PROJECT_DIR / "snapshots" / "backups")
 
 
-def _options() -> auto.LocalWorkspaceOptions:
+def _workspace() -> auto.LocalWorkspace:
     command = auto.PulumiCommand(root=str(VENV), skip_version_check=True)
-    return auto.LocalWorkspaceOptions(pulumi_command=command, env_vars=engine_env())
+    return auto.LocalWorkspace(work_dir=str(PROJECT_DIR), pulumi_command=command, env_vars=engine_env())
 
 
 def select(stack: str) -> auto.Stack:
-    return auto.select_stack(stack_name=stack, work_dir=str(PROJECT_DIR), opts=_options())
+    """The stack (`auto.errors.StackNotFoundError` when there is none)."""
+    return LeanStack(stack, _workspace(), StackInitMode.SELECT)
 
 
 def create(stack: str) -> auto.Stack:
-    return auto.create_stack(stack_name=stack, work_dir=str(PROJECT_DIR), opts=_options())
+    return LeanStack(stack, _workspace(), StackInitMode.CREATE)
 
 
 @contextmanager

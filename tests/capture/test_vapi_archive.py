@@ -8,7 +8,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from backstop.plugin.provider.dispatcher import HANDLERS
+from backstop.plugin.provider.dispatcher import all_handlers
 from backstop.runbook.capture.vapi import portable
 from sandbox.core.accounts import keys
 from tests.support import ROOT, SandboxProcess, python
@@ -54,7 +54,7 @@ def test_an_unknown_workflow_fails_without_writing(sandbox: SandboxProcess, tmp_
 
 
 def test_no_resource_type_declares_a_workflow() -> None:
-    assert [h.token for h in HANDLERS if h.token.startswith("backstop:vapi:")] == [
+    assert [h.token for h in all_handlers() if h.token.startswith("backstop:vapi:")] == [
         "backstop:vapi:Tool",
         "backstop:vapi:Assistant",
         "backstop:vapi:Squad",

@@ -68,7 +68,7 @@ def test_a_failed_backup_alerts_and_pages(
 ) -> None:
     alerting(engine, receiver)
     engine.init_stack("staging")
-    engine.pulumi("up", "--yes", "--stack", "staging")
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", "staging")
     sandbox.http.post(
         "/_sandbox/faults", json={"vendor": "stripe", "kind": "status", "status": 503}
     ).raise_for_status()
@@ -85,7 +85,7 @@ def test_drift_notifies_the_given_webhook(
     engine: Engine, sandbox: SandboxProcess, receiver: Receiver
 ) -> None:
     engine.init_stack("staging")
-    engine.pulumi("up", "--yes", "--stack", "staging")
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", "staging")
     endpoint = next(iter(sandbox.stripe_objects("acct_derrimut_staging", "webhook_endpoints")))
     sandbox.http.delete(
         f"/stripe/v1/webhook_endpoints/{endpoint}", auth=("sk_test_sandbox_derrimut_staging", "")

@@ -18,7 +18,7 @@ def test_backup_writes_a_complete_folder_without_plaintext_secrets(
     engine: Engine, sandbox: SandboxProcess
 ) -> None:
     engine.init_stack(STACK)
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
     label = "Pre-deployment backup - v1.0.5 - 2025-01-09"
     done = engine.backstop("backup", "--stack", STACK, "--label", label, "--class", "manual", "--json")
     result = json.loads(done.stdout)
@@ -51,7 +51,7 @@ def test_backup_writes_a_complete_folder_without_plaintext_secrets(
 
 def test_drift_reports_and_exits_1_then_0_once_restored(engine: Engine, sandbox: SandboxProcess) -> None:
     engine.init_stack(STACK)
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
     assert engine.backstop("drift", "--stack", STACK).code == 0
     client = stripe.StripeClient(STRIPE_STAGING_KEY, base_addresses={"api": f"{sandbox.url}/stripe"})
     endpoints = client.v1.webhook_endpoints.list().data
@@ -69,7 +69,7 @@ def test_drift_reports_and_exits_1_then_0_once_restored(engine: Engine, sandbox:
     human = engine.backstop("drift", "--stack", STACK, ok=(1,))
     assert "drift in staging: 3 object(s)" in human.stdout
 
-    engine.pulumi("up", "--refresh", "--yes", "--stack", STACK)
+    engine.pulumi("up", "--refresh", "--yes", "--skip-preview", "--stack", STACK)
     assert json.loads(engine.backstop("drift", "--stack", STACK, "--json").stdout)["in_sync"] is True
 
 

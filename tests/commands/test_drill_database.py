@@ -28,7 +28,7 @@ def applied(sandbox_server: SandboxProcess, tmp_path_factory: pytest.TempPathFac
     shutil.copyfile(ROOT / "snapshots" / "staging.yaml", document)
     engine.extra_env.update(BACKSTOP_SANDBOX_URL=sandbox_server.url, BACKSTOP_DESIRED_STATE=str(document))
     engine.init_stack("staging")
-    engine.pulumi("up", "--yes", "--stack", "staging")
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", "staging")
     rewind = Rewind(engine, sandbox_server)
     rewind.save()
     return rewind

@@ -40,7 +40,7 @@ def applied(engine: Engine, tmp_path: Path, stack: str = STACK) -> Path:
     doc = write_doc(tmp_path / f"{stack}.yaml", stack=stack)
     engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(doc)
     engine.init_stack(stack)
-    engine.pulumi("up", "--yes", "--stack", stack)
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", stack)
     return doc
 
 
@@ -66,7 +66,7 @@ def test_restore_keeps_newer_objects_and_exact_removes_them(
     doc = applied(engine, tmp_path)
     older = backup(engine)
     write_doc(doc, edit=lambda d: d["stripe"]["webhook_endpoints"].append(dict(PARTNER)))
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
     wipe(sandbox)  # scenario D: third-party configuration deleted
 
     done = engine.backstop("restore", "--stack", STACK, "--backup", older, "--json")
@@ -93,7 +93,7 @@ def test_undo_a_restore_with_its_safety_backup(
     doc = applied(engine, tmp_path)
     v1 = backup(engine, label="v1")
     write_doc(doc, edit=lambda d: d["stripe"]["webhook_endpoints"][0].__setitem__("description", "v2"))
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
 
     report = json.loads(engine.backstop("restore", "--stack", STACK, "--backup", v1, "--json").stdout)[
         "report"
@@ -191,7 +191,7 @@ def test_restore_reapplies_write_only_clerk_settings_changed_behind_its_back(
     doc = write_doc(tmp_path / "staging.yaml", edit=lambda d: d.update(clerk=CLERK_SECTION(d)))
     engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(doc)
     engine.init_stack(STACK)
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
     taken = backup(engine)
     baseline = clerk_state(sandbox, INSTANCES["staging"])
     clerk_call(sandbox, "PATCH", "/instance/restrictions", {"block_disposable_email_domains": False})

@@ -1,5 +1,5 @@
-"""One restore exports the stack's state at most twice, parses its desired state once (the stack session)
-and runs the engine three times.
+"""One restore exports the stack's state at most twice, parses its desired state once (the stack session),
+runs the engine three times and reads the stack's outputs only where it needs them.
 
 The `backstop` process runs with every process it starts and every document parse counted: a `pulumi
 stack export` is a process whose arguments hold `stack export`, whichever code starts it.
@@ -122,6 +122,13 @@ def test_a_restore_exports_twice_parses_once_and_runs_the_engine_three_times(
     # of a verified restore needs no refresh of its own.
     runs = {op: engine_runs(data["calls"], op) for op in ("refresh", "up", "preview")}
     assert runs == {"refresh": 1, "up": 1, "preview": 1}, runs
+    # No `stack history` or `stack output` of the Automation API's own after the update and the refresh:
+    # the webhook secrets are read before and after the update (a plain and a revealed `stack output`
+    # each), and the session selects the stack once.
+    reads = [argv[1:] for argv in data["calls"] if Path(argv[0]).name == "pulumi"]
+    assert not [r for r in reads if "history" in r], reads
+    assert sum(1 for r in reads if "output" in r) == 4, reads
+    assert sum(1 for r in reads if "select" in r) == 1, reads
     # The restored document is parsed once; the document it replaces is read once more, to validate
     # the safety backup it goes into (as `backstop backup` validates before backing up).
     assert restored == 1, summary

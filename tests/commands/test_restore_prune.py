@@ -80,7 +80,7 @@ def test_staging_prunes_extras_in_its_scope_only(
     shutil.copyfile(ROOT / "snapshots" / "staging.yaml", document)
     engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(document)
     engine.init_stack("staging")
-    engine.pulumi("up", "--yes", "--stack", "staging")
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", "staging")
     taken = backup(engine, "staging")
     add_staging_extras(sandbox)
     prod_before = sandbox.dump()["stripe"].get("acct_derrimut_prod")

@@ -39,7 +39,7 @@ def seeded_stacks(engine: Engine, sandbox: SandboxProcess, tmp_path: Path) -> Pa
     engine.extra_env["BACKSTOP_SNAPSHOTS_DIR"] = str(folder)
     for stack in ("staging", "prod"):
         engine.init_stack(stack)
-    engine.pulumi("up", "--yes", "--stack", "staging")
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", "staging")
     return folder
 
 

@@ -1,5 +1,5 @@
 """The program-side classes (backstop/plugin/resources/*.py) write each type token and output name a second time;
-they must agree with the provider's registry (backstop/plugin/provider/dispatcher.py HANDLERS)."""
+they must agree with the provider's registry (backstop/plugin/provider/dispatcher.py all_handlers())."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pulumi
 import pytest
 from pydantic.alias_generators import to_camel
 
-from backstop.plugin.provider.dispatcher import HANDLERS
+from backstop.plugin.provider.dispatcher import REGISTRY, all_handlers
 from backstop.plugin.provider.resource import ResourceHandler
 from backstop.plugin.resources import clerk, stripe, vapi
 
@@ -65,14 +65,14 @@ def declared(cls: type[pulumi.CustomResource], monkeypatch: pytest.MonkeyPatch) 
 
 
 def handler_for(token: str) -> type[ResourceHandler]:
-    matches = [h for h in HANDLERS if h.token == token]
+    matches = [h for h in all_handlers() if h.token == token]
     assert len(matches) == 1, f"{token} is registered {len(matches)} times in the provider"
     return matches[0]
 
 
 def test_every_registered_type_has_a_program_class(monkeypatch: pytest.MonkeyPatch) -> None:
     tokens = {declared(cls, monkeypatch).token for cls in resource_classes()}
-    assert tokens == {h.token for h in HANDLERS}
+    assert tokens == {h.token for h in all_handlers()}
 
 
 @pytest.mark.parametrize("cls", resource_classes(), ids=lambda cls: f"{cls.__module__}.{cls.__name__}")
@@ -84,3 +84,7 @@ def test_a_program_class_declares_its_handlers_token_and_outputs(
     inputs = {to_camel(name) for name in handler.spec.model_fields}
     assert found.outputs - inputs == {to_camel(name) for name in handler.output_types}
     assert found.secrets == {to_camel(name) for name in handler.secret_outputs}
+
+
+def test_the_registry_names_each_handler_by_its_own_token() -> None:
+    assert [h.token for h in all_handlers()] == list(REGISTRY)

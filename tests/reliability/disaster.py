@@ -23,7 +23,7 @@ def backed_up_then_lost(engine: Engine, sandbox: SandboxProcess, tmp_path: Path)
     shutil.copyfile(ROOT / "snapshots" / "staging.yaml", document)
     engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(document)
     engine.init_stack("staging")
-    engine.pulumi("up", "--yes", "--stack", "staging")
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", "staging")
     taken = json.loads(engine.backstop("backup", "--stack", "staging", "--label", "before", "--json").stdout)
     state = sandbox.dump()
     for name in list(state["stripe"][ACCOUNT]):

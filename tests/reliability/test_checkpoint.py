@@ -22,7 +22,7 @@ def test_an_unreadable_checkpoint_is_put_back_and_the_update_converges(
     doc = write_doc(tmp_path / "staging.yaml")
     engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(doc)
     engine.init_stack("staging")
-    engine.pulumi("up", "--yes", "--stack", "staging")
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", "staging")
     engine.pulumi(
         "up", "--yes", "--refresh", "--stack", "staging"
     )  # the engine keeps the previous one as .bak

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backstop.plugin.clients import connections
-from backstop.plugin.clients.clerk_client import ClerkApi
 from backstop.plugin.clients.connections import MissingCredential
-from backstop.plugin.clients.stripe_client import StripeApi
-from backstop.plugin.clients.svix_client import SvixApi
-from backstop.plugin.clients.vapi_client import VapiApi
 from backstop.plugin.provider.config import ProviderConfig
+
+if TYPE_CHECKING:  # connections imports each vendor's client when the first handler needs it
+    from backstop.plugin.clients.clerk_client import ClerkApi
+    from backstop.plugin.clients.stripe_client import StripeApi
+    from backstop.plugin.clients.svix_client import SvixApi
+    from backstop.plugin.clients.vapi_client import VapiApi
 
 Json = dict[str, Any]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from pulumi.provider.experimental.provider import (
     CheckRequest,
     CheckResponse,
@@ -22,41 +24,41 @@ from pulumi.provider.experimental.provider import (
 )
 
 from backstop.plugin.clients.errors import VendorError
-from backstop.plugin.provider.clerk_allowlist_identifier import AllowlistIdentifierHandler
-from backstop.plugin.provider.clerk_instance_settings import (
-    InstanceRestrictionsHandler,
-    InstanceSettingsHandler,
-)
-from backstop.plugin.provider.clerk_jwt_template import JwtTemplateHandler
-from backstop.plugin.provider.clerk_organization_settings import OrganizationSettingsHandler
-from backstop.plugin.provider.clerk_redirect_url import RedirectUrlHandler
-from backstop.plugin.provider.clerk_webhook_endpoint import (
-    WebhookEndpointHandler as ClerkWebhookEndpointHandler,
-)
 from backstop.plugin.provider.config import ProviderConfig
 from backstop.plugin.provider.context import ProviderContext, ProviderError
 from backstop.plugin.provider.resource import ResourceHandler
 from backstop.plugin.provider.schema import package_schema
-from backstop.plugin.provider.stripe_price import PriceHandler
-from backstop.plugin.provider.stripe_product import ProductHandler
-from backstop.plugin.provider.stripe_webhook_endpoint import WebhookEndpointHandler
-from backstop.plugin.provider.vapi_assistant import AssistantHandler
-from backstop.plugin.provider.vapi_squad import SquadHandler
-from backstop.plugin.provider.vapi_tool import ToolHandler
 
-HANDLERS: list[type[ResourceHandler]] = [
-    WebhookEndpointHandler,
-    ProductHandler,
-    PriceHandler,
-    RedirectUrlHandler,
-    JwtTemplateHandler,
-    AllowlistIdentifierHandler,
-    OrganizationSettingsHandler,
-    InstanceSettingsHandler,
-    InstanceRestrictionsHandler,
-    ClerkWebhookEndpointHandler,
-]
-HANDLERS += [ToolHandler, AssistantHandler, SquadHandler]
+# Each type's handler, imported when the engine first asks for that type: a plugin serving Stripe only
+# never loads the Clerk and Vapi models and clients (the engine starts this plugin for every run).
+REGISTRY: dict[str, str] = {
+    "backstop:stripe:WebhookEndpoint": "stripe_webhook_endpoint:WebhookEndpointHandler",
+    "backstop:stripe:Product": "stripe_product:ProductHandler",
+    "backstop:stripe:Price": "stripe_price:PriceHandler",
+    "backstop:clerk:RedirectUrl": "clerk_redirect_url:RedirectUrlHandler",
+    "backstop:clerk:JwtTemplate": "clerk_jwt_template:JwtTemplateHandler",
+    "backstop:clerk:AllowlistIdentifier": "clerk_allowlist_identifier:AllowlistIdentifierHandler",
+    "backstop:clerk:OrganizationSettings": "clerk_organization_settings:OrganizationSettingsHandler",
+    "backstop:clerk:InstanceSettings": "clerk_instance_settings:InstanceSettingsHandler",
+    "backstop:clerk:InstanceRestrictions": "clerk_instance_settings:InstanceRestrictionsHandler",
+    "backstop:clerk:WebhookEndpoint": "clerk_webhook_endpoint:WebhookEndpointHandler",
+    "backstop:vapi:Tool": "vapi_tool:ToolHandler",
+    "backstop:vapi:Assistant": "vapi_assistant:AssistantHandler",
+    "backstop:vapi:Squad": "vapi_squad:SquadHandler",
+}
+
+
+def handler_class(token: str) -> type[ResourceHandler]:
+    if token not in REGISTRY:
+        raise ProviderError(f"unknown resource type {token}")
+    module, name = REGISTRY[token].split(":")
+    cls: type[ResourceHandler] = getattr(importlib.import_module(f"{__package__}.{module}"), name)
+    return cls
+
+
+def all_handlers() -> list[type[ResourceHandler]]:
+    """Every handler, in registry order (the schema lists them all)."""
+    return [handler_class(token) for token in REGISTRY]
 
 
 class BackstopProvider(Provider):
@@ -65,13 +67,10 @@ class BackstopProvider(Provider):
 
     def _handler(self, qualified: str) -> ResourceHandler:
         token = qualified.rsplit("$", 1)[-1]  # URN types carry the parents' types before a `$`
-        for handler in HANDLERS:
-            if handler.token == token:
-                return handler(self._ctx)
-        raise ProviderError(f"unknown resource type {token}")
+        return handler_class(token)(self._ctx)
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
-        return GetSchemaResponse(schema=package_schema(HANDLERS))
+        return GetSchemaResponse(schema=package_schema(all_handlers()))
 
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         self._ctx = ProviderContext(ProviderConfig.from_args(request.args))
