@@ -18,7 +18,7 @@ help:
 	@echo "make demo   - drift and restore against the offline sandbox (runs setup first)"
 	@echo "make test   - the whole test suite, end-to-end tests included (runs setup first)"
 	@echo "make reliability - every killed-run trial: the 20 Vercel restores and each kill point (make test samples them)"
-	@echo "make lint   - ruff and mypy"
+	@echo "make lint   - ruff, mypy and the import contracts between floors (lint-imports)"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml (hashes included)"
 
 $(UV):

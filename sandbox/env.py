@@ -14,6 +14,11 @@ def pulumi_home(project_dir: Path) -> Path:
     return project_dir / ".sandbox" / "pulumi-home"
 
 
+def backend(project_dir: Path) -> Path:
+    """The sandbox's `file://` state backend."""
+    return project_dir / ".sandbox" / "state"
+
+
 def prepare_pulumi_home(project_dir: Path) -> bool:
     """Installs the vercel plugin double there (False when it was installed already)."""
     from sandbox.vercel_plugin.install import install
@@ -21,10 +26,16 @@ def prepare_pulumi_home(project_dir: Path) -> bool:
     return install(pulumi_home(project_dir), project_dir)
 
 
+def prepare(project_dir: Path) -> None:
+    """What the printed environment points at, made ready: the plugin double in the sandbox's PULUMI_HOME
+    and the backend folder (`pulumi stack init` can't open a `file://` backend that doesn't exist)."""
+    prepare_pulumi_home(project_dir)
+    backend(project_dir).mkdir(parents=True, exist_ok=True)
+
+
 def environment(port: int, project_dir: Path) -> dict[str, str]:
     base = f"http://127.0.0.1:{port}"
     stripe, clerk = keys("stripe"), keys("clerk")
-    home = project_dir / ".sandbox"
     return {
         "BACKSTOP_SANDBOX_URL": base,
         "BACKSTOP_STRIPE_BASE_URL": f"{base}/stripe",
@@ -40,7 +51,7 @@ def environment(port: int, project_dir: Path) -> dict[str, str]:
         "BACKSTOP_SANDBOX_VAPI_KEY": keys("vapi")["org_derrimut"],
         "BACKSTOP_SANDBOX_VERCEL_TOKEN": keys("vercel")["team_derrimut"],
         "PULUMI_HOME": str(pulumi_home(project_dir)),
-        "PULUMI_BACKEND_URL": f"file://{home / 'state'}",
+        "PULUMI_BACKEND_URL": f"file://{backend(project_dir)}",
         "PULUMI_CONFIG_PASSPHRASE": DEMO_PASSPHRASE,
         "PULUMI_SKIP_UPDATE_CHECK": "true",
         "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",

@@ -92,6 +92,22 @@ class Result:
 
 
 @functools.cache
+def project_copy(copy: Path) -> Path:
+    """The Pulumi project's files copied to `copy` (backups left out); the virtualenv, tools and engine
+    shared through symlinks. Commands given BACKSTOP_PROJECT_DIR=copy work there."""
+    copy.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py", "approvals.yaml"):
+        shutil.copy2(ROOT / name, copy / name)
+    for config in ROOT.glob("Pulumi.*.yaml"):
+        shutil.copy2(config, copy / config.name)
+    for folder in ("components", "snapshots", "mappings", "bin"):
+        shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("backups", "__pycache__"))
+    for shared in (".venv", ".tools", "toolchain"):
+        if (ROOT / shared).exists():
+            (copy / shared).symlink_to(ROOT / shared)
+    return copy
+
+
 def vercel_plugin_home() -> Path:
     """A PULUMI_HOME holding the offline vercel plugin double, installed once per test process."""
     home = Path(tempfile.mkdtemp(prefix="backstop-vercel-plugin-")) / "pulumi-home"
@@ -120,19 +136,7 @@ class Engine:
 
     def use_project_copy(self) -> Path:
         """Run on a copy of the project, so commands that write Pulumi.<stack>.yaml leave the repo alone."""
-        copy = self.home / "project"
-        copy.mkdir()
-        for name in ("Pulumi.yaml", "__main__.py", "approvals.yaml"):
-            shutil.copy2(ROOT / name, copy / name)
-        for config in ROOT.glob("Pulumi.*.yaml"):
-            shutil.copy2(config, copy / config.name)
-        for folder in ("components", "snapshots", "mappings", "bin"):
-            shutil.copytree(
-                ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("backups", "__pycache__")
-            )
-        for shared in (".venv", ".tools", "toolchain"):
-            if (ROOT / shared).exists():
-                (copy / shared).symlink_to(ROOT / shared)
+        copy = project_copy(self.home / "project")
         self.project = copy
         self.extra_env["BACKSTOP_PROJECT_DIR"] = str(copy)
         return copy
@@ -181,15 +185,18 @@ class Engine:
             raise AssertionError(f"{' '.join(args)} exited {done.returncode}:\n{result.output[-6000:]}")
         return result
 
-    def backstop(self, *args: str, ok: tuple[int, ...] = (0,), timeout: float = 300) -> Result:
-        """The `backstop` command, as a user runs it, with this engine's environment."""
+    def backstop(
+        self, *args: str, ok: tuple[int, ...] = (0,), timeout: float = 300, columns: int = 200
+    ) -> Result:
+        """The `backstop` command, as a user runs it, with this engine's environment (a terminal
+        `columns` wide)."""
         self.backend.mkdir(parents=True, exist_ok=True)
         command = [str(VENV_BIN / "backstop"), *args]
         env = {
             "BACKSTOP_BACKUPS_DIR": str(self.home / "backups"),
             "BACKSTOP_STORE_URL": str(self.home / "store"),
             **self.env(),
-            "COLUMNS": "200",
+            "COLUMNS": str(columns),
         }
         done = subprocess.run(
             command, cwd=self.project, env=env, capture_output=True, text=True, timeout=timeout

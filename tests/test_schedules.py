@@ -27,6 +27,9 @@ def test_daily_backup_at_midnight_utc_commits_and_pushes() -> None:
     assert crons(workflow) == ["0 0 * * *"]
     script = "\n".join(step.get("run", "") for step in workflow["jobs"]["backup"]["steps"])
     assert "backstop backup --stack" in script and "--class daily" in script and "git push" in script
+    assert script.index("backstop doctor --stack") < script.index("backstop backup --stack"), (
+        "preflight first"
+    )
 
 
 def test_weekly_check_is_monday_nine_in_melbourne_in_both_offsets() -> None:
@@ -35,6 +38,7 @@ def test_weekly_check_is_monday_nine_in_melbourne_in_both_offsets() -> None:
     script = "\n".join(step.get("run", "") for step in workflow["jobs"]["check"]["steps"])
     assert 'TZ=Australia/Melbourne date +%u%H)" = "109"' in script
     assert "backstop drift --stack prod" in script and "backstop restore --stack staging" in script
+    assert script.index("backstop doctor --stack") < script.index("backstop drift --stack"), "preflight first"
 
 
 def test_monthly_drill_runs_every_available_scenario_in_the_sandbox() -> None:

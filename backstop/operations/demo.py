@@ -21,9 +21,9 @@ import stripe
 from rich.console import Console
 from rich.panel import Panel
 
-from backstop.plugin.model import load_document
+from backstop.plugin.model import load_document, paths
 
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = paths.project_dir()
 STACK = "staging"
 ACCOUNT = "acct_derrimut_staging"
 console = Console(highlight=False)

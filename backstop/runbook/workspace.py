@@ -19,7 +19,7 @@ from pulumi.automation._stack import StackInitMode  # what auto.select_stack pas
 from backstop.plugin.model import paths
 from backstop.runbook.lean_stack import LeanStack
 
-PROJECT_DIR = Path(os.environ.get("BACKSTOP_PROJECT_DIR") or Path(__file__).resolve().parents[2])
+PROJECT_DIR = paths.project_dir()
 VENV = PROJECT_DIR / ".venv"
 
 

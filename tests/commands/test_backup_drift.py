@@ -44,6 +44,8 @@ def test_backup_writes_a_complete_folder_without_plaintext_secrets(
 
     listed = json.loads(engine.backstop("backups", "--stack", STACK, "--json").stdout)["backups"]
     assert [(b["id"], b["status"], b["class"]) for b in listed] == [(manifest["id"], "ok", "manual")]
+    narrow = engine.backstop("backups", "--stack", STACK, columns=80).stdout
+    assert manifest["id"] in narrow and max(map(len, narrow.splitlines())) <= 80, narrow
     (folder / "desired.yaml").write_text("tampered")
     listed = json.loads(engine.backstop("backups", "--stack", STACK, "--json").stdout)["backups"]
     assert listed[0]["status"] == "broken" and "checksum" in listed[0]["problem"]

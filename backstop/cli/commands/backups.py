@@ -23,8 +23,10 @@ def command(
 
         def human() -> None:
             table = Table(title=f"backups of {stack}")
-            for column in ("id", "kind", "age", "class", "label", "size", "status"):
-                table.add_column(column)
+            # An id is what the next command needs (`restore --backup ID`): never cut, the label wraps.
+            table.add_column("id", no_wrap=True, min_width=max((len(str(r["id"])) for r in rows), default=2))
+            for column in ("kind", "age", "class", "label", "size", "status"):
+                table.add_column(column, overflow="fold")
             for row in rows:
                 age = f"{row['age_hours']} h" if row["age_hours"] is not None else "?"
                 status = "ok" if row["status"] == "ok" else f"[red]{row['problem'] or 'failed'}[/red]"

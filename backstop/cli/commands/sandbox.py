@@ -9,8 +9,9 @@ from typing import Annotated
 
 import typer
 
+from backstop.plugin.model.paths import project_dir
+
 app = typer.Typer(help="Run the offline vendor emulator, or print the environment that points at it.")
-PROJECT_DIR = Path(__file__).resolve().parents[3]
 
 
 @app.command()
@@ -21,12 +22,12 @@ def serve(
     port_file: Annotated[Path | None, typer.Option(help="Write the bound port to this file")] = None,
 ) -> None:
     """Serve the Stripe, Clerk, Svix, Vapi and Vercel emulation in the foreground."""
-    from sandbox.env import prepare_pulumi_home
+    from sandbox.env import prepare
     from sandbox.server import serve as run
     from sandbox.vercel_plugin.install import InstallError
 
     try:
-        prepare_pulumi_home(PROJECT_DIR)
+        prepare(project_dir())
     except InstallError as exc:  # the HTTP emulation is still useful without the engine
         typer.echo(f"warning: {exc}", err=True)
     run(port, state, seed, port_file)
@@ -39,15 +40,15 @@ def env(
 ) -> None:
     """Print `export NAME=value` lines that point Backstop, Pulumi and the SDKs at the sandbox (whose
     PULUMI_HOME gets the offline vercel plugin double)."""
-    from sandbox.env import environment, prepare_pulumi_home
+    from sandbox.env import environment, prepare
     from sandbox.vercel_plugin.install import InstallError
 
     try:
-        prepare_pulumi_home(PROJECT_DIR)
+        prepare(project_dir())
     except InstallError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(3) from None
-    values = environment(port, PROJECT_DIR)
+    values = environment(port, project_dir())
     if as_json:
         typer.echo(json.dumps(values, indent=2))
     else:

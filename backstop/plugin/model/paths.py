@@ -1,4 +1,5 @@
-"""Where a stack's desired-state document is: the one rule the program and the `backstop` command share."""
+"""Where the project and a stack's desired-state document are: the rules the program and the `backstop`
+command share."""
 
 from __future__ import annotations
 
@@ -18,3 +19,8 @@ def document_path(stack: str, project_dir: Path, desired_state_config: str | Non
     if desired_state_config:
         return project_dir / desired_state_config
     return project_dir / "snapshots" / f"{stack}.yaml"
+
+
+def project_dir() -> Path:
+    """The Pulumi project Backstop works on: BACKSTOP_PROJECT_DIR, else the checkout this code is in."""
+    return Path(os.environ.get("BACKSTOP_PROJECT_DIR") or Path(__file__).resolve().parents[3])

@@ -1,0 +1,55 @@
+"""`backstop doctor`: the preflight before trusting a schedule or a restore, one check per line."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from backstop.plugin.clients.connections import Connections, session_connections
+from backstop.plugin.model import DesiredStateError
+from backstop.runbook.doctor import engine, storage, vendors
+from backstop.runbook.doctor.check import Check, failed, passed
+from backstop.runbook.session import StackSession
+from backstop.runbook.workspace import PROJECT_DIR, backups_dir
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    stack: str
+    checks: list[Check]
+
+    @property
+    def ok(self) -> bool:
+        return all(check.ok for check in self.checks)
+
+    def blocking_restore(self) -> list[Check]:
+        """The failed checks a restore can't go on without (the others are warnings in an emergency)."""
+        return [check for check in self.checks if not check.ok and check.restore_needs]
+
+
+def diagnose(stack: str, env: Mapping[str, str] | None = None) -> Diagnosis:
+    environ: Mapping[str, str] = os.environ if env is None else env
+    session = StackSession(stack)
+    checks = engine.engine_versions(PROJECT_DIR)
+    try:
+        document = session.desired
+    except DesiredStateError as exc:
+        checks.append(
+            failed("desired state", str(exc), "fix the document as the message says", restore_needs=True)
+        )
+        return Diagnosis(stack, checks)
+    checks.append(passed("desired state", f"{session.path} is valid", restore_needs=True))
+    backend = storage.state(session)
+    checks.append(backend)
+    if document.vercel is not None:
+        checks.append(
+            engine.vercel_plugin(PROJECT_DIR, environ, sandbox=bool(environ.get("BACKSTOP_VERCEL_BASE_URL")))
+        )
+    links = session_connections(session, environ) if backend.ok else Connections.resolve({}, environ)
+    checks += asyncio.run(vendors.credentials(document, links))
+    checks.append(storage.backups_folder(backups_dir() / stack))
+    if backend.ok:
+        checks += storage.database(session.config(), environ)
+    return Diagnosis(stack, checks)
