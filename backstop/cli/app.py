@@ -13,7 +13,19 @@ import typer
 
 GROUPS = ("sandbox", "db")
 """Commands with subcommands of their own (a `typer.Typer` named `app` in their module)."""
-COMMANDS = ("backup", "capture", "backups", "doctor", "drift", "drill", "prune", "restore", "status", "up")
+COMMANDS = (
+    "backup",
+    "capture",
+    "backups",
+    "doctor",
+    "drift",
+    "drill",
+    "init",
+    "prune",
+    "restore",
+    "status",
+    "up",
+)
 """Commands that are one function (`command` in their module)."""
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
-from backstop.operations.capture_read import read_live
+from backstop.operations.capture_read import VENDORS, read_live
 from backstop.operations.stage import Stage, unseen
 from backstop.plugin.model import parse_document
 from backstop.runbook.adopt.runner import up_adopting
@@ -35,13 +35,14 @@ def capture(
     vercel_projects: list[str],
     vercel_team: str | None,
     stage: Stage = unseen,
+    vendors: frozenset[str] = VENDORS,
 ) -> Captured:
     """Reads, validates and writes the document (to `output`, default the stack's own); readable secret
     values go into the stack's config, encrypted; `adopt` then runs `pulumi up` to adopt every object."""
     with stage(f"reading {session.name}'s live configuration…"):
-        captured = read_live(session, vercel_projects, vercel_team)
+        captured = read_live(session, vercel_projects, vercel_team, vendors)
     text = captured.text()
-    document = parse_document(text, f"captured {session.name}")
+    parse_document(text, f"captured {session.name}")  # validated before anything is written
     target = output or session.path
     target.write_text(text)
     if captured.secrets:
@@ -49,11 +50,17 @@ def capture(
             {f"{PROGRAM}:{k}": auto.ConfigValue(v, secret=True) for k, v in captured.secrets.items()}
         )
     if adopt:
-        # Clerk's write-only settings can't be read: adopting takes the declared ones as live.
-        with (
-            stage("adopting every object (pulumi up)…"),
-            session.reading(target, document),
-            workspace_env(BACKSTOP_ADOPT_AS_DECLARED="1"),
-        ):
-            up_adopting(session, document)
+        adopt_all(session, target, stage)
     return Captured(target, captured.not_captured, sorted(captured.secrets))
+
+
+def adopt_all(session: StackSession, target: Path, stage: Stage = unseen) -> None:
+    """`pulumi up` on the captured document: every object adopted by its natural key."""
+    document = parse_document(target.read_text(), str(target))
+    # Clerk's write-only settings can't be read: adopting takes the declared ones as live.
+    with (
+        stage("adopting every object (pulumi up)…"),
+        session.reading(target, document),
+        workspace_env(BACKSTOP_ADOPT_AS_DECLARED="1"),
+    ):
+        up_adopting(session, document)

@@ -31,6 +31,8 @@ from backstop.runbook.capture.vercel import Captured as CapturedVercel
 from backstop.runbook.capture.vercel import capture as capture_vercel
 from backstop.runbook.session import StackSession
 
+VENDORS = frozenset({"stripe", "clerk", "vapi", "vercel"})
+
 
 def _current(session: StackSession) -> dict[str, Any]:
     """The stack's current document (capture reads inside its scope and keeps its keys), if there is one."""
@@ -116,25 +118,37 @@ def _vapi(
     asyncio.run(read())
 
 
-def read_live(session: StackSession, vercel_projects: list[str], vercel_team: str | None) -> Capture:
-    """The live configuration inside the stack's scope, as a desired-state document (not yet validated)."""
+def read_live(
+    session: StackSession,
+    vercel_projects: list[str],
+    vercel_team: str | None,
+    vendors: frozenset[str] = VENDORS,
+) -> Capture:
+    """The live configuration inside the stack's scope, as a desired-state document (not yet validated);
+    only `vendors` are read (Stripe's key is required when Stripe is one of them)."""
     stack_name = session.name
     conn = session_connections(session)
-    try:
-        stripe = connections.stripe_api(conn.stripe)
-    except MissingCredential:
-        raise Failure(
-            INPUT_ERROR, f"no Stripe API key for {stack_name}: {STRIPE_API_KEY.how_to_set}"
-        ) from None
-    mode = "live" if conn.stripe.live else "test"
-    captured = asyncio.run(capture_stripe(stripe))
     current = _current(session)
-    scope = _section(current, "scope")
-    scope["stripe"] = {"mode": mode}
-    document: dict[str, Any] = {"version": 1, "stack": stack_name, "scope": scope, "stripe": captured.section}
-    result = Capture(document, captured.not_captured)
-    _clerk(conn, scope, _section(current, "clerk"), result)
-    _vapi(session, conn, scope, _section(current, "vapi"), result)
+    scope = {k: v for k, v in _section(current, "scope").items() if k in vendors}
+    document: dict[str, Any] = {"version": 1, "stack": stack_name, "scope": scope}
+    result = Capture(document, [])
+    if "stripe" in vendors:
+        try:
+            stripe = connections.stripe_api(conn.stripe)
+        except MissingCredential:
+            raise Failure(
+                INPUT_ERROR, f"no Stripe API key for {stack_name}: {STRIPE_API_KEY.how_to_set}"
+            ) from None
+        captured = asyncio.run(capture_stripe(stripe))
+        scope["stripe"] = {"mode": "live" if conn.stripe.live else "test"}
+        document["stripe"] = captured.section
+        result.not_captured += captured.not_captured
+    if "clerk" in vendors:
+        _clerk(conn, scope, _section(current, "clerk"), result)
+    if "vapi" in vendors:
+        _vapi(session, conn, scope, _section(current, "vapi"), result)
+    if "vercel" not in vendors:
+        return result
 
     vercel_scope = scope.get("vercel") or {}
     projects = vercel_projects or list(vercel_scope.get("projects") or [])

@@ -84,8 +84,8 @@ class StackSession:
             self._stack = select(self.name)
         return self._stack
 
-    def create(self) -> auto.Stack:
-        self._stack = create(self.name)
+    def create(self, secrets_provider: str | None = None) -> auto.Stack:
+        self._stack = create(self.name, secrets_provider)
         self.invalidate()
         return self._stack
 

@@ -39,9 +39,14 @@ def backups_dir() -> Path:
     return Path(os.environ.get("BACKSTOP_BACKUPS_DIR") or PROJECT_DIR / "snapshots" / "backups")
 
 
-def _workspace() -> auto.LocalWorkspace:
+def _workspace(secrets_provider: str | None = None) -> auto.LocalWorkspace:
     command = auto.PulumiCommand(root=str(VENV), skip_version_check=True)
-    return auto.LocalWorkspace(work_dir=str(PROJECT_DIR), pulumi_command=command, env_vars=engine_env())
+    return auto.LocalWorkspace(
+        work_dir=str(PROJECT_DIR),
+        pulumi_command=command,
+        env_vars=engine_env(),
+        secrets_provider=secrets_provider,
+    )
 
 
 def select(stack: str) -> auto.Stack:
@@ -49,8 +54,9 @@ def select(stack: str) -> auto.Stack:
     return LeanStack(stack, _workspace(), StackInitMode.SELECT)
 
 
-def create(stack: str) -> auto.Stack:
-    return LeanStack(stack, _workspace(), StackInitMode.CREATE)
+def create(stack: str, secrets_provider: str | None = None) -> auto.Stack:
+    """`pulumi stack init` (with `--secrets-provider` when given: passphrase, awskms://, gcpkms://, …)."""
+    return LeanStack(stack, _workspace(secrets_provider), StackInitMode.CREATE)
 
 
 @contextmanager

@@ -1,0 +1,142 @@
+"""`backstop init` on the derrimut accounts: refused on a set-up stack without --force; with it, the
+stack's files backed up, the credentials stored as secrets, everything adopted with nothing changed live,
+the first backup taken, and a clean refresh preview and drift afterwards. Bad input changes nothing."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sandbox.core.accounts import keys
+from tests.support import STRIPE_PROD_KEY, STRIPE_STAGING_KEY, Engine, SandboxProcess
+
+pytestmark = pytest.mark.e2e
+CLERK_STAGING_KEY = "sk_test_sandbox_clerk_derrimut_staging"
+VAPI_ORG = "562cb561-7989-5bc7-8e8c-6eb62c59f7ff"
+VAPI_FLAGS = ("--vapi-org", VAPI_ORG, "--vapi-prefix", "staging-", "--vendors", "stripe,clerk,vapi")
+
+
+def credentials() -> dict[str, str]:
+    return {
+        "BACKSTOP_STRIPE_API_KEY": STRIPE_STAGING_KEY,
+        "BACKSTOP_CLERK_SECRET_KEY": CLERK_STAGING_KEY,
+        "BACKSTOP_VAPI_API_KEY": keys("vapi")["org_derrimut"],
+    }
+
+
+def configuration(sandbox: SandboxProcess) -> dict[str, Any]:
+    """Staging's live configuration, Svix endpoint uids left out (adopting gives a uid-less one its key)."""
+    dump = sandbox.dump()
+    sessions = ("api_tokens", "one_time_tokens")  # App Portal sessions reading Svix: not configuration
+    svix = {
+        k: v for k, v in dump.get("svix", {}).get("ins_derrimut_staging", {}).items() if k not in sessions
+    }
+    for endpoint in svix.get("endpoints", {}).values():
+        endpoint.pop("uid", None)
+        endpoint.pop("updatedAt", None)
+    return {
+        "stripe": dump["stripe"]["acct_derrimut_staging"],
+        "clerk": dump["clerk"]["ins_derrimut_staging"],
+        "svix": svix,
+        "vapi": dump["vapi"],
+    }
+
+
+def test_init_adopts_the_live_accounts_changing_nothing_then_preview_and_drift_are_clean(
+    engine: Engine, sandbox: SandboxProcess
+) -> None:
+    sandbox.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
+    engine.extra_env.update(credentials())
+    refused = engine.backstop("init", "--stack", "staging", *VAPI_FLAGS, ok=(2,))
+    assert "staging is set up already" in refused.stderr and "Pulumi.staging.yaml" in refused.stderr
+    assert "--force" in refused.stderr
+
+    before = configuration(sandbox)
+    done = json.loads(
+        engine.backstop(
+            "init", "--stack", "staging", *VAPI_FLAGS, "--force", "--non-interactive",
+            "--secrets-provider", "passphrase", "--json",
+        ).stdout
+    )  # fmt: skip
+    assert done["vendors"] == ["stripe", "clerk", "vapi"] and done["backup"].startswith("staging-")
+    assert configuration(sandbox) == before, "init changed something live"
+    assert any("signing secret" in item for item in done["not_captured"])
+    set_aside = Path(done["replaced"])
+    assert (set_aside / "Pulumi.staging.yaml").exists() and (set_aside / "staging.yaml").exists()
+
+    config = (engine.project / "Pulumi.staging.yaml").read_text()
+    for secret in credentials().values():
+        assert secret not in config and secret not in engine.all_output()
+        assert not engine.files_containing(secret), "a credential reached a file in plaintext"
+    assert "secure:" in config and "backstop:clerkSecretKey" in config
+
+    for key in credentials():  # the stack's own config holds the keys now
+        engine.extra_env.pop(key)
+    engine.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", "staging")
+    assert engine.backstop("drift", "--stack", "staging").code == 0
+
+    engine.extra_env.update(credentials())
+    rerun = engine.backstop("init", "--stack", "staging", *VAPI_FLAGS, "--force", columns=100).stdout
+    assert "stripe, clerk, vapi under management, nothing changed live" in rerun
+    assert "next steps:" in rerun and "backstop doctor --stack staging" in rerun
+    assert configuration(sandbox) == before, "a second init changed something live"
+    listed = json.loads(engine.backstop("backups", "--stack", "staging", "--json").stdout)["backups"]
+    assert [b["label"] for b in listed if b["kind"] == "configuration"][:3] == [
+        "Initial backup",
+        "Pre-init backup",
+        "Initial backup",
+    ], "the re-run backed up what it replaced first"
+
+
+def test_init_of_prod_with_all_four_vendors_asks_for_what_it_cant_read_changing_nothing_live(
+    engine: Engine, sandbox: SandboxProcess
+) -> None:
+    sandbox.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
+    engine.extra_env.update(
+        BACKSTOP_STRIPE_API_KEY=STRIPE_PROD_KEY,
+        BACKSTOP_CLERK_SECRET_KEY="sk_live_sandbox_clerk_derrimut_prod",
+        BACKSTOP_VAPI_API_KEY=keys("vapi")["org_derrimut"],
+        VERCEL_API_TOKEN=keys("vercel")["team_derrimut"],
+        VERCEL_TEAM="team_derrimut",
+    )
+    (engine.project / "Pulumi.prod.yaml").unlink()  # a team's first day: no stack config yet
+    (engine.project / "snapshots" / "prod.yaml").unlink()
+    dump = sandbox.dump()
+    before = {vendor: dump[vendor] for vendor in ("stripe", "clerk", "vapi", "vercel")}
+    flags: tuple[str, ...] = ("--vapi-org", VAPI_ORG, "--vapi-exclude-prefix", "staging-")
+    flags += ("--vercel-project", "prj_DerrimutPlatformSandbox00001")
+
+    stopped = engine.backstop("init", "--stack", "prod", *flags, ok=(2,)).stderr
+    asked = re.findall(
+        r"pulumi config set --secret (platform-config:vercel-\S+) <value> --stack prod", stopped
+    )
+    assert asked and "nothing was changed live" in " ".join(stopped.split())
+    dump = sandbox.dump()
+    assert {vendor: dump[vendor] for vendor in ("stripe", "clerk", "vapi", "vercel")} == before
+    config = (engine.project / "Pulumi.prod.yaml").read_text()
+    assert "vercel:team: team_derrimut" in config and keys("vercel")["team_derrimut"] not in config
+    assert "backstop:stripeApiKey" in config and STRIPE_PROD_KEY not in config
+
+
+def test_bad_input_stops_before_anything_is_written(engine: Engine, sandbox: SandboxProcess) -> None:
+    engine.extra_env.update(credentials(), BACKSTOP_CLERK_SECRET_KEY="pk_test_Y2xlcmsuZXhhbXBsZQ")
+    wrong = engine.backstop("init", "--stack", "team", "--vendors", "stripe,clerk", ok=(2,))
+    assert "BACKSTOP_CLERK_SECRET_KEY: a publishable key" in wrong.stderr
+    assert "pk_test_Y2xlcmsuZXhhbXBsZQ" not in wrong.output
+    unknown = engine.backstop("init", "--stack", "team", "--vendors", "stripe,paypal", ok=(2,))
+    assert "--vendors: unknown paypal" in unknown.stderr
+    bad_name = engine.backstop("init", "--stack", "team/x", ok=(2,))
+    assert "--stack: 'team/x' is not a stack name" in bad_name.stderr
+    for key in credentials():
+        engine.extra_env.pop(key)
+    nothing = engine.backstop("init", "--stack", "team", ok=(2,))
+    assert (
+        "no vendor to bring in" in nothing.stderr and "BACKSTOP_STRIPE_API_KEY is not set" in nothing.stderr
+    )
+    assert not (engine.project / "Pulumi.team.yaml").exists()
+    assert not (engine.project / "snapshots" / "team.yaml").exists()
+    assert sandbox.requests()["total"] == 0
