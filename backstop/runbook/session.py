@@ -17,7 +17,14 @@ from typing import Any
 from pulumi import automation as auto
 
 from backstop.plugin.model import DesiredState, load_document
-from backstop.runbook.workspace import create, document_path, export_encrypted, select, workspace_env
+from backstop.runbook.workspace import (
+    create,
+    document_path,
+    export_encrypted,
+    select,
+    set_secret,
+    workspace_env,
+)
 
 
 class StackSession:
@@ -101,7 +108,13 @@ class StackSession:
         return (value.value if value is not None else None) or os.environ.get(env) or None
 
     def set_config(self, values: dict[str, auto.ConfigValue]) -> None:
-        self.stack.set_all_config(values)
+        """Secrets one by one through standard input, never on a command line; plain values at once."""
+        for key, value in values.items():
+            if value.secret:
+                set_secret(self.name, key, value.value)
+        plain = {key: value for key, value in values.items() if not value.secret}
+        if plain:
+            self.stack.set_all_config(plain)
         self._config = None
 
     # The state

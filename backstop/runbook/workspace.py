@@ -91,11 +91,12 @@ def configured_document(stack: str) -> str | None:
     return str(value) if value else None
 
 
-def pulumi_cli(*args: str) -> str:
+def pulumi_cli(*args: str, stdin: str | None = None) -> str:
     done = subprocess.run(
         [str(VENV / "bin" / "pulumi"), *args, "--non-interactive"],
         cwd=PROJECT_DIR,
         env={**os.environ, **engine_env()},
+        input=stdin,
         capture_output=True,
         text=True,
     )
@@ -104,6 +105,12 @@ def pulumi_cli(*args: str) -> str:
             auto.CommandResult(stdout=done.stdout, stderr=done.stderr, code=done.returncode)
         )
     return done.stdout
+
+
+def set_secret(stack: str, key: str, value: str) -> None:
+    """`pulumi config set --secret` with the value on standard input: a command line is visible to every
+    user of the machine (`ps`), which is where the Automation API's `set_all_config` puts values."""
+    pulumi_cli("config", "set", "--secret", "--stack", stack, key, stdin=value)
 
 
 def export_encrypted(stack: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from sandbox.core.accounts import keys
+from tests.commands.test_restore_counts import counted
 from tests.support import STRIPE_PROD_KEY, STRIPE_STAGING_KEY, Engine, SandboxProcess
 
 pytestmark = pytest.mark.e2e
@@ -56,12 +57,14 @@ def test_init_adopts_the_live_accounts_changing_nothing_then_preview_and_drift_a
     assert "--force" in refused.stderr
 
     before = configuration(sandbox)
-    done = json.loads(
-        engine.backstop(
-            "init", "--stack", "staging", *VAPI_FLAGS, "--force", "--non-interactive",
-            "--secrets-provider", "passphrase", "--json",
-        ).stdout
-    )  # fmt: skip
+    args = ("init", "--stack", "staging", *VAPI_FLAGS, "--force", "--non-interactive")
+    ran, counts = counted(engine, *args, "--secrets-provider", "passphrase", "--json")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    done = json.loads(ran.stdout)
+    command_lines = " ".join(" ".join(argv) for argv in counts["calls"])
+    assert "config" in command_lines and not [k for k in credentials().values() if k in command_lines], (
+        "a credential was on a command line (visible to every user of the machine)"
+    )
     assert done["vendors"] == ["stripe", "clerk", "vapi"] and done["backup"].startswith("staging-")
     assert configuration(sandbox) == before, "init changed something live"
     assert any("signing secret" in item for item in done["not_captured"])
