@@ -40,19 +40,22 @@ def user_env(project: Path) -> dict[str, str]:
     return env
 
 
+def run_as_user(command: list[str], project: Path) -> subprocess.CompletedProcess[str]:
+    """`command` in the project copy with a user's environment; it must exit 0."""
+    done = subprocess.run(
+        command, cwd=project, env=user_env(project), capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    return done
+
+
 def test_the_hand_flow_runs_as_written(tmp_path: Path) -> None:
     (block,) = shell_blocks("## Working against the sandbox by hand")
     project = project_copy(tmp_path / "project")
     script = block.replace("8787", str(free_port()))
-    done = subprocess.run(
-        ["bash", "-c", f"set -euo pipefail\ntrap 'kill $(jobs -p) 2>/dev/null' EXIT\n{script}"],
-        cwd=project,
-        env=user_env(project),
-        capture_output=True,
-        text=True,
-        timeout=600,
+    run_as_user(
+        ["bash", "-c", f"set -euo pipefail\ntrap 'kill $(jobs -p) 2>/dev/null' EXIT\n{script}"], project
     )
-    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     assert (project / ".sandbox" / "state").is_dir() and (project / ".sandbox" / "sandbox.json").is_file()
     assert list((project / "snapshots" / "backups" / "staging").glob("staging-*/stack.json"))
 
@@ -61,14 +64,6 @@ def test_make_demo_runs_the_demo_to_its_end(tmp_path: Path) -> None:
     (block,) = shell_blocks("## Quick start")
     assert "make demo" in block
     project = project_copy(tmp_path / "project")
-    done = subprocess.run(
-        [str(VENV_BIN / "backstop"), "sandbox", "demo"],
-        cwd=project,
-        env=user_env(project),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    done = run_as_user([str(VENV_BIN / "backstop"), "sandbox", "demo"], project)
     exported = list((project / "snapshots" / "backups" / "staging").glob("staging-*/stack.json"))
     assert exported, done.stdout[-2000:]

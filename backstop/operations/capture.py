@@ -13,7 +13,7 @@ from pulumi import automation as auto
 
 from backstop.operations.capture_read import VENDORS, read_live
 from backstop.operations.stage import Stage, unseen
-from backstop.plugin.model import parse_document
+from backstop.plugin.model import DesiredState, parse_document
 from backstop.runbook.adopt.runner import up_adopting
 from backstop.runbook.session import StackSession
 from backstop.runbook.workspace import workspace_env
@@ -42,7 +42,7 @@ def capture(
     with stage(f"reading {session.name}'s live configuration…"):
         captured = read_live(session, vercel_projects, vercel_team, vendors)
     text = captured.text()
-    parse_document(text, f"captured {session.name}")  # validated before anything is written
+    document = parse_document(text, f"captured {session.name}")  # validated before anything is written
     target = output or session.path
     target.write_text(text)
     if captured.secrets:
@@ -50,13 +50,13 @@ def capture(
             {f"{PROGRAM}:{k}": auto.ConfigValue(v, secret=True) for k, v in captured.secrets.items()}
         )
     if adopt:
-        adopt_all(session, target, stage)
+        adopt_all(session, target, document, stage)
     return Captured(target, captured.not_captured, sorted(captured.secrets))
 
 
-def adopt_all(session: StackSession, target: Path, stage: Stage = unseen) -> None:
-    """`pulumi up` on the captured document: every object adopted by its natural key."""
-    document = parse_document(target.read_text(), str(target))
+def adopt_all(session: StackSession, target: Path, document: DesiredState, stage: Stage = unseen) -> None:
+    """`pulumi up` on the captured document (`document`, parsed from `target`): every object adopted by its
+    natural key."""
     # Clerk's write-only settings can't be read: adopting takes the declared ones as live.
     with (
         stage("adopting every object (pulumi up)…"),

@@ -32,13 +32,12 @@ from backstop.runbook.workspace import PROJECT_DIR, backups_dir
 
 VENDORS = ("stripe", "clerk", "vapi", "vercel")
 STACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-CREDENTIALS: dict[str, tuple[conn.Setting, ...]] = {
-    "stripe": (conn.STRIPE_API_KEY,),
-    "clerk": (conn.CLERK_SECRET_KEY,),
-    "vapi": (conn.VAPI_API_KEY,),
-    "vercel": (conn.VERCEL_TOKEN,),
+CREDENTIALS: dict[str, conn.Setting] = {
+    "stripe": conn.STRIPE_API_KEY,
+    "clerk": conn.CLERK_SECRET_KEY,
+    "vapi": conn.VAPI_API_KEY,
+    "vercel": conn.VERCEL_TOKEN,
 }
-KINDS = {"stripe": ("sk_", "rk_"), "clerk": ("sk_",)}
 
 
 @dataclass(frozen=True)
@@ -77,15 +76,15 @@ def _chosen(options: InitOptions, env: Mapping[str, str]) -> tuple[list[str], li
         )
     chosen, left_out = [], []
     for vendor in options.vendors:
-        (setting,) = CREDENTIALS[vendor]
+        setting = CREDENTIALS[vendor]
         value = env.get(setting.env, "")
         if not value:
             left_out.append(f"{vendor}: left out, {setting.env} is not set")
             continue
-        kinds = KINDS.get(vendor)
-        if kinds and not value.startswith(kinds):
-            kind = "a publishable key" if value.startswith("pk_") else "not a secret key"
-            raise Failure(INPUT_ERROR, f"{setting.env}: {kind}; {vendor} needs a {' or '.join(kinds)}… key")
+        kind = conn.wrong_kind(vendor, value)
+        if kind:
+            expected = " or ".join(conn.SECRET_KEY_PREFIXES[vendor])
+            raise Failure(INPUT_ERROR, f"{setting.env}: {kind}; {vendor} needs a {expected}… key")
         if vendor == "vercel" and not (
             options.vercel_projects and (options.vercel_team or env.get("VERCEL_TEAM"))
         ):
@@ -174,10 +173,8 @@ def initialise(
         with stage(f"pulumi stack init {options.stack} --secrets-provider {options.secrets_provider}…"):
             session.create(options.secrets_provider)
     values = {
-        setting.key: auto.ConfigValue(environ[setting.env], secret=True)
+        CREDENTIALS[vendor].key or "": auto.ConfigValue(environ[CREDENTIALS[vendor].env], secret=True)
         for vendor in chosen
-        for setting in CREDENTIALS[vendor]
-        if setting.key
     }
     if "vercel" in chosen:
         values[conn.VERCEL_TEAM.key or ""] = auto.ConfigValue(options.vercel_team or environ["VERCEL_TEAM"])
@@ -199,7 +196,7 @@ def initialise(
             f"variables); nothing was changed live. Set them:\n{commands}\nthen run "
             f"`backstop init --stack {options.stack} --force` again (it keeps them)",
         )
-    adopt_all(session, captured.document, stage)
+    adopt_all(session, captured.document, session.desired, stage)
     with stage("taking the first backup…"):
         result.backup_id = backup(session, "Initial backup", "manual").manifest.id
     result.next_steps = _next_steps(options.stack, result)

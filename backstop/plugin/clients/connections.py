@@ -87,6 +87,21 @@ VERCEL_TEAM = Setting("vercel:team", "VERCEL_TEAM", "Vercel team")
 VERCEL_BASE_URL = Setting(None, "BACKSTOP_VERCEL_BASE_URL", "Vercel base URL")
 
 
+SECRET_KEY_PREFIXES: dict[str, tuple[str, ...]] = {"stripe": ("sk_", "rk_"), "clerk": ("sk_",)}
+"""The kinds of key a vendor's API takes from a server (its publishable `pk_…` keys are for browsers)."""
+
+
+def wrong_kind(vendor: str, key: str) -> str | None:
+    """What kind of key `key` is when the vendor can't use it (a publishable key where a secret key belongs);
+    None when it is usable, empty, or the vendor's keys have no recognisable kind."""
+    prefixes = SECRET_KEY_PREFIXES.get(vendor)
+    if not key or prefixes is None or key.startswith(prefixes):
+        return None
+    if key.startswith("pk_"):
+        return "a publishable key"
+    return "not a secret or restricted key" if "rk_" in prefixes else "not a secret key"
+
+
 class MissingCredential(Exception):
     """A client was asked for but its credential is set nowhere; the message says where to set it."""
 

@@ -29,31 +29,25 @@ def engine_versions(project: Path) -> list[Check]:
     """`pulumi version` and the language host's build stamp against toolchain/versions.env."""
     want = pinned(project)
     bin_dir = project / ".venv" / "bin"
-    fix = "run `make setup` (it builds the pinned engine into .venv/bin)"
-    checks = []
     try:
         cli = subprocess.run(
             [str(bin_dir / "pulumi"), "version"], capture_output=True, text=True, timeout=60
         ).stdout.strip()
     except OSError:
         cli = ""
-    expected = want["PULUMI_CLI_VERSION"]
-    name = "engine: pulumi CLI"
-    checks.append(
-        passed(name, cli, restore_needs=True)
-        if cli == expected
-        else failed(name, f"{cli or 'missing'} in {bin_dir}, pinned {expected}", fix, restore_needs=True)
-    )
     stamp = bin_dir / "pulumi-language-python.built-from"
     host = stamp.read_text().split()[0] if stamp.exists() else ""
-    expected = want["PULUMI_LANGHOST_VERSION"]
-    name = "engine: Python language host"
-    checks.append(
-        passed(name, host, restore_needs=True)
-        if host == expected
-        else failed(name, f"{host or 'missing'} in {bin_dir}, pinned {expected}", fix, restore_needs=True)
-    )
-    return checks
+    return [
+        _pinned_check("engine: pulumi CLI", cli, want["PULUMI_CLI_VERSION"], bin_dir),
+        _pinned_check("engine: Python language host", host, want["PULUMI_LANGHOST_VERSION"], bin_dir),
+    ]
+
+
+def _pinned_check(name: str, found: str, expected: str, bin_dir: Path) -> Check:
+    if found == expected:
+        return passed(name, found, restore_needs=True)
+    fix = "run `make setup` (it builds the pinned engine into .venv/bin)"
+    return failed(name, f"{found or 'missing'} in {bin_dir}, pinned {expected}", fix, restore_needs=True)
 
 
 def default_home(env: Mapping[str, str]) -> Path:

@@ -41,8 +41,8 @@ async def stripe(document: DesiredState, links: Connections) -> Check:
     mode = document.scope.stripe.mode
     key = links.stripe.api_key or ""
     how = connections.STRIPE_API_KEY.how_to_set
-    if key and not key.startswith(("sk_", "rk_")):
-        kind = "a publishable key" if key.startswith("pk_") else "not a secret or restricted key"
+    kind = connections.wrong_kind("stripe", key)
+    if kind:
         return failed(name, f"{kind} (sk_… or rk_… expected)", how, restore_needs=True)
     if key and key.split("_")[1] != mode:
         found = key.split("_")[1]
@@ -70,8 +70,8 @@ async def clerk(document: DesiredState, links: Connections) -> Check:
     wanted = document.scope.clerk.instance
     how = connections.CLERK_SECRET_KEY.how_to_set
     key = links.clerk.secret_key or ""
-    if key and not key.startswith("sk_"):
-        kind = "a publishable key" if key.startswith("pk_") else "not a secret key"
+    kind = connections.wrong_kind("clerk", key)
+    if kind:
         return failed(name, f"{kind} (sk_… expected)", how, restore_needs=True)
 
     async def call() -> Check:
