@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sandbox.core.accounts import keys
+from sandbox.core.accounts import keys, restricted_keys
 
 DEMO_PASSPHRASE = "backstop-sandbox-demo"
 
@@ -35,7 +35,7 @@ def prepare(project_dir: Path) -> None:
 
 def environment(port: int, project_dir: Path) -> dict[str, str]:
     base = f"http://127.0.0.1:{port}"
-    stripe, clerk = keys("stripe"), keys("clerk")
+    stripe, clerk, restricted = keys("stripe"), keys("clerk"), restricted_keys("stripe")
     return {
         "BACKSTOP_SANDBOX_URL": base,
         "BACKSTOP_STRIPE_BASE_URL": f"{base}/stripe",
@@ -46,6 +46,9 @@ def environment(port: int, project_dir: Path) -> dict[str, str]:
         "BACKSTOP_CONVEX_BASE_URL": f"{base}/convex",
         "BACKSTOP_SANDBOX_STRIPE_KEY_STAGING": stripe["acct_derrimut_staging"],
         "BACKSTOP_SANDBOX_STRIPE_KEY_PROD": stripe["acct_derrimut_prod"],
+        # Restricted keys of the staging account: reads everything / reads and writes what a restore writes.
+        "BACKSTOP_SANDBOX_STRIPE_RK_STAGING_READONLY": restricted["acct_derrimut_staging/readonly"],
+        "BACKSTOP_SANDBOX_STRIPE_RK_STAGING_RESTORE": restricted["acct_derrimut_staging/restore"],
         "BACKSTOP_SANDBOX_CLERK_KEY_STAGING": clerk["ins_derrimut_staging"],
         "BACKSTOP_SANDBOX_CLERK_KEY_PROD": clerk["ins_derrimut_prod"],
         "BACKSTOP_SANDBOX_VAPI_KEY": keys("vapi")["org_derrimut"],

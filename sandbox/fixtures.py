@@ -24,4 +24,14 @@ def derrimut(sandbox: Sandbox) -> dict[str, Any]:
     }
 
 
-FIXTURES: dict[str, Callable[[Sandbox], dict[str, Any]]] = {"derrimut": derrimut}
+def kestrel(sandbox: Sandbox) -> dict[str, Any]:
+    """Another team, so nothing quietly depends on derrimut's shape: Kestrel Physio, a staging side only,
+    no Vapi and no Convex, two Vercel projects, and a catalog of one-time, recurring and metered prices."""
+    return {
+        "stripe": stripe_fixtures.kestrel(sandbox),
+        "clerk": clerk_fixtures.kestrel(sandbox),
+        "vercel": vercel_fixtures.kestrel(sandbox),
+    }
+
+
+FIXTURES: dict[str, Callable[[Sandbox], dict[str, Any]]] = {"derrimut": derrimut, "kestrel": kestrel}

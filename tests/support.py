@@ -67,16 +67,32 @@ class SandboxProcess:
         return data
 
     def config_writes(self) -> int:
-        """Mutating requests so far, App Portal sign-ins aside (they only open a Svix session)."""
+        """Mutating requests so far, App Portal sign-ins aside (they only open a Svix session), and so are
+        doctor's Stripe write probes (see `writes`)."""
         summary = self.requests()
         sessions = sum(int(summary["by_route"].get(route, 0)) for route in SESSION_ROUTES)
-        return int(summary["mutating"]) - sessions
+        return int(summary["mutating"]) - sessions - _write_probes(summary)
+
+    def writes(self) -> int:
+        """Mutating requests so far, less doctor's Stripe write probes, which a restore's preflight sends
+        too: empty creates that Stripe refuses (400, or 403 for a key without the permission) before
+        writing anything."""
+        summary = self.requests()
+        return int(summary["mutating"]) - _write_probes(summary)
 
     def stripe_objects(self, account: str, collection: str) -> dict[str, dict[str, Any]]:
         objects: dict[str, dict[str, Any]] = (
             self.dump().get("stripe", {}).get(account, {}).get(collection, {})
         )
         return objects
+
+
+def _write_probes(summary: dict[str, Any]) -> int:
+    return sum(
+        1
+        for e in summary["requests"]
+        if e["vendor"] == "stripe" and e["method"] == "POST" and e["status"] in (400, 403)
+    )
 
 
 @dataclass

@@ -48,7 +48,11 @@ def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
     return dict(value) if isinstance(value, dict) else {}
 
 
-def _clerk(conn: Connections, scope: dict[str, Any], current: dict[str, Any], result: Capture) -> None:
+def _clerk(
+    conn: Connections, scope: dict[str, Any], current: dict[str, Any], owner: Any, result: Capture
+) -> None:
+    """`current` is the old document's clerk section, which lends its keys and write-only settings only
+    when `owner` (the old document's scope.clerk.instance) is the instance the key belongs to."""
     declared = _section(scope, "clerk")
     if not conn.clerk.secret_key:
         if declared:
@@ -74,7 +78,8 @@ def _clerk(conn: Connections, scope: dict[str, Any], current: dict[str, Any], re
                 "instance": instance["id"],
                 "environment": instance.get("environment_type", "development"),
             }
-            captured = await capture_clerk(api, conn.svix, current)
+            same = owner == instance.get("id")
+            captured = await capture_clerk(api, conn.svix, current if same else {})
         finally:
             await api.aclose()
         result.document["clerk"] = captured.section
@@ -144,7 +149,8 @@ def read_live(
         document["stripe"] = captured.section
         result.not_captured += captured.not_captured
     if "clerk" in vendors:
-        _clerk(conn, scope, _section(current, "clerk"), result)
+        owner = _section(_section(current, "scope"), "clerk").get("instance")
+        _clerk(conn, scope, _section(current, "clerk"), owner, result)
     if "vapi" in vendors:
         _vapi(session, conn, scope, _section(current, "vapi"), result)
     if "vercel" not in vendors:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from backstop.plugin.clients.connections import Connections, session_connections
-from backstop.plugin.model import DesiredStateError
+from backstop.plugin.model import DesiredState, DesiredStateError
 from backstop.runbook.doctor import engine, storage, vendors
 from backstop.runbook.doctor.check import Check, failed, passed
 from backstop.runbook.session import StackSession
@@ -25,8 +25,18 @@ class Diagnosis:
         return all(check.ok for check in self.checks)
 
     def blocking_restore(self) -> list[Check]:
-        """The failed checks a restore can't go on without (the others are warnings in an emergency)."""
-        return [check for check in self.checks if not check.ok and check.restore_needs]
+        """The failed checks a restore can't go on without (the others are warnings in an emergency).
+
+        A credential probe the vendor didn't answer (a 5xx, a rate limit, no connection) is a warning too:
+        it says nothing about the credential, and the restore's own calls retry for longer."""
+        return [
+            check for check in self.checks if not check.ok and check.restore_needs and not check.unanswered
+        ]
+
+    def restore_warnings(self) -> list[Check]:
+        """The failed checks a restore goes on without, warning."""
+        blocking = self.blocking_restore()
+        return [check for check in self.checks if not check.ok and check not in blocking]
 
 
 def diagnose(stack: str, env: Mapping[str, str] | None = None) -> Diagnosis:
@@ -41,15 +51,32 @@ def diagnose(stack: str, env: Mapping[str, str] | None = None) -> Diagnosis:
         )
         return Diagnosis(stack, checks)
     checks.append(passed("desired state", f"{session.path} is valid", restore_needs=True))
+    return Diagnosis(stack, checks + _around(session, document, environ))
+
+
+def diagnose_restore(
+    session: StackSession, document: DesiredState, source: str, env: Mapping[str, str] | None = None
+) -> Diagnosis:
+    """The same checks before a restore, on the restore's own session (the stack is selected and its
+    config decrypted once for both) and on the document the restore applies (`source` names it), which
+    the restore has already validated."""
+    environ: Mapping[str, str] = os.environ if env is None else env
+    checks = engine.engine_versions(PROJECT_DIR)
+    checks.append(passed("desired state", f"{source} is valid", restore_needs=True))
+    return Diagnosis(session.name, checks + _around(session, document, environ))
+
+
+def _around(session: StackSession, document: DesiredState, environ: Mapping[str, str]) -> list[Check]:
+    """Everything around a valid document: state, plugin, credentials, backup folder, database."""
     backend = storage.state(session)
-    checks.append(backend)
+    checks = [backend]
     if document.vercel is not None:
         checks.append(
             engine.vercel_plugin(PROJECT_DIR, environ, sandbox=bool(environ.get("BACKSTOP_VERCEL_BASE_URL")))
         )
     links = session_connections(session, environ) if backend.ok else Connections.resolve({}, environ)
     checks += asyncio.run(vendors.credentials(document, links))
-    checks.append(storage.backups_folder(backups_dir() / stack))
+    checks.append(storage.backups_folder(backups_dir() / session.name))
     if backend.ok:
         checks += storage.database(session.config(), environ)
-    return Diagnosis(stack, checks)
+    return checks

@@ -127,6 +127,7 @@ def run_drill(session: StackSession, scenario: str) -> DrillReport:
     detail = f"{rule}: {chosen.id}" + (f"; database: {db_chosen.id}" if db_chosen else "")
     phases.append(Phase(name="decide", seconds=time.monotonic() - clock, detail=detail))
 
+    # The restore runs `backstop doctor`'s preflight first, as a real one does: its time is in the phase.
     clock = time.monotonic()
     report, remaining = restore(session, Request(chosen.id, drill=True))
     assert report is not None
@@ -136,6 +137,11 @@ def run_drill(session: StackSession, scenario: str) -> DrillReport:
             name="restore",
             seconds=time.monotonic() - clock,
             detail=f"changes {report.changes}; safety backup {report.safety_backup}"
+            + (
+                f"; preflight warnings: {'; '.join(report.preflight_warnings)}"
+                if report.preflight_warnings
+                else ""
+            )
             + (
                 f"; database: {'table ' + db_report.table if db_report.table else 'every table'} "
                 f"imported, safety export {db_report.safety_backup}"

@@ -9,6 +9,8 @@ value changed) and the first backup.
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import os
 import re
 import shutil
@@ -21,14 +23,17 @@ from typing import Any
 from pulumi import automation as auto
 from ruamel.yaml import YAML
 
+from backstop.operations import init_database
 from backstop.operations.backup import backup
 from backstop.operations.capture import adopt_all, capture
+from backstop.operations.drift import managed_drift
 from backstop.operations.errors import INPUT_ERROR, Failure
 from backstop.operations.stage import Stage, unseen
 from backstop.plugin.clients import connections as conn
+from backstop.plugin.clients.errors import VendorError
 from backstop.plugin.model import DesiredStateError, load_document
 from backstop.runbook.session import StackSession
-from backstop.runbook.workspace import PROJECT_DIR, backups_dir
+from backstop.runbook.workspace import PROJECT_DIR, backups_dir, workspace_env
 
 VENDORS = ("stripe", "clerk", "vapi", "vercel")
 STACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
@@ -50,6 +55,7 @@ class InitOptions:
     vapi_org: str | None = None
     vapi_prefix: str = ""
     vapi_excluded: tuple[str, ...] = ()
+    convex_deployment: str | None = None
     force: bool = False
 
 
@@ -65,17 +71,21 @@ class Initialised:
     """Where what `--force` replaced was copied first."""
     backup_id: str = ""
     next_steps: list[str] = field(default_factory=list)
+    database: str | None = None
+    """The Convex deployment whose exports the stack now backs up."""
 
 
-def _chosen(options: InitOptions, env: Mapping[str, str]) -> tuple[list[str], list[str]]:
-    """The vendors to bring in, and a notice for each one left out; bad input stops here."""
-    unknown = [v for v in options.vendors if v not in VENDORS]
+def _chosen(options: InitOptions, env: Mapping[str, str]) -> tuple[list[str], list[str], InitOptions]:
+    """The vendors to bring in, a notice for each one left out, and the options with what the keys
+    determine filled in (the Vapi org); bad input stops here."""
+    unknown = [v for v in options.vendors if v not in (*VENDORS, "convex")]
     if unknown:
         raise Failure(
-            INPUT_ERROR, f"--vendors: unknown {', '.join(unknown)} (choose from {', '.join(VENDORS)})"
+            INPUT_ERROR,
+            f"--vendors: unknown {', '.join(unknown)} (choose from {', '.join((*VENDORS, 'convex'))})",
         )
     chosen, left_out = [], []
-    for vendor in options.vendors:
+    for vendor in [v for v in options.vendors if v != "convex"]:
         setting = CREDENTIALS[vendor]
         value = env.get(setting.env, "")
         if not value:
@@ -91,12 +101,38 @@ def _chosen(options: InitOptions, env: Mapping[str, str]) -> tuple[list[str], li
             left_out.append("vercel: left out, give --vercel-team (or VERCEL_TEAM) and --vercel-project")
             continue
         if vendor == "vapi" and not options.vapi_org:
-            left_out.append("vapi: left out, give --vapi-org (Vapi orgs are shared: also --vapi-prefix)")
+            options = dataclasses.replace(options, vapi_org=_vapi_org(value, env))
+        if vendor == "vapi" and not options.vapi_org:
+            left_out.append(
+                "vapi: left out, the key's org has no object to read its id from: give --vapi-org "
+                "(Vapi orgs are shared: also --vapi-prefix)"
+            )
             continue
         chosen.append(vendor)
     if not chosen:
         raise Failure(INPUT_ERROR, "no vendor to bring in: " + "; ".join(left_out))
-    return chosen, left_out
+    return chosen, left_out, options
+
+
+def _vapi_org(api_key: str, env: Mapping[str, str]) -> str | None:
+    """The org a Vapi key belongs to, read off any object of the org (Vapi has no whoami endpoint)."""
+    settings = conn.VapiSettings(api_key, env.get(conn.VAPI_BASE_URL.env) or None)
+
+    async def read() -> str | None:
+        api = conn.vapi_api(settings)
+        try:
+            for kind in ("assistant", "tool", "squad"):
+                found = await api.newest(kind)
+                if found and found.get("orgId"):
+                    return str(found["orgId"])
+        except VendorError as exc:
+            fix = "check the key (Vapi dashboard → API Keys, the private key)"
+            raise Failure(INPUT_ERROR, f"{conn.VAPI_API_KEY.env}: Vapi refused it ({exc}); {fix}") from None
+        finally:
+            await api.aclose()
+        return None
+
+    return asyncio.run(read())
 
 
 def _existing(session: StackSession, config: Path) -> list[str]:
@@ -126,14 +162,17 @@ def _set_aside(session: StackSession, config: Path) -> str | None:
 
 
 def _seed(session: StackSession, options: InitOptions, chosen: list[str], env: Mapping[str, str]) -> None:
-    """The document's scope from the flags (capture reads inside it and fills in what keys determine)."""
+    """The document's scope from the flags (capture reads inside it and fills in what keys determine);
+    the rest of the stack's old document, if any, only lends capture its keys for the same objects."""
     yaml = YAML()
     data: dict[str, Any] = {"version": 1, "stack": session.name, "scope": {}}
     if session.path.exists():
         current = yaml.load(session.path.read_text())
         if isinstance(current, dict) and current.get("stack") == session.name:
             data = current
-    scope = data.setdefault("scope", {})
+    # The scope comes from this run's keys and flags only: the old document may be another account's.
+    scope: dict[str, Any] = {}
+    data["scope"] = scope
     if "vapi" in chosen:
         scope["vapi"] = {"org_id": options.vapi_org, "prefix": options.vapi_prefix}
         if options.vapi_excluded:
@@ -152,7 +191,11 @@ def initialise(
     environ: Mapping[str, str] = os.environ if env is None else env
     if not STACK_NAME.match(options.stack):
         raise Failure(INPUT_ERROR, f"--stack: {options.stack!r} is not a stack name (letters, digits, - _ .)")
-    chosen, left_out = _chosen(options, environ)
+    chosen, left_out, options = _chosen(options, environ)
+    deployment: str | None = None
+    if "convex" in options.vendors:
+        deployment, notice = init_database.deployment(options.convex_deployment, environ)
+        left_out += [notice] if notice else []
     session = StackSession(options.stack)
     config = PROJECT_DIR / f"Pulumi.{options.stack}.yaml"
     existing = _existing(session, config)
@@ -178,6 +221,9 @@ def initialise(
     }
     if "vercel" in chosen:
         values[conn.VERCEL_TEAM.key or ""] = auto.ConfigValue(options.vercel_team or environ["VERCEL_TEAM"])
+    if deployment:
+        values.update(init_database.config_values(deployment, environ, session.config()))
+        result.database = deployment
     session.set_config(values)
     _seed(session, options, chosen, environ)
     captured = capture(
@@ -196,11 +242,33 @@ def initialise(
             f"variables); nothing was changed live. Set them:\n{commands}\nthen run "
             f"`backstop init --stack {options.stack} --force` again (it keeps them)",
         )
+    with stage("previewing the adoption (a refresh preview: nothing changes)…"):
+        _only_adoptions(session, captured.document)
     adopt_all(session, captured.document, session.desired, stage)
     with stage("taking the first backup…"):
         result.backup_id = backup(session, "Initial backup", "manual").manifest.id
     result.next_steps = _next_steps(options.stack, result)
     return result
+
+
+def _only_adoptions(session: StackSession, target: Path) -> None:
+    """Stops before the adopting `up` when its refresh preview shows anything but adoptions (which the
+    engine counts as creates): an update, replacement or deletion would change something live. A stack
+    whose old state holds another account's objects, say, would delete them."""
+    with session.reading(target, session.desired), workspace_env(BACKSTOP_ADOPT_AS_DECLARED="1"):
+        changes = [c for c in managed_drift(session) if c.op != "create"]
+    if changes:
+        listed = "\n".join(
+            f"  {c.op} {c.type} {c.name}" + (f" ({', '.join(c.fields)})" if c.fields else "") for c in changes
+        )
+        raise Failure(
+            INPUT_ERROR,
+            f"init stopped before changing anything: adopting {session.name} would also change live "
+            f"objects:\n{listed}\nnothing was changed live. Objects the stack's state holds that this "
+            "run doesn't capture (another account's, or a vendor or project left out) would be deleted: "
+            "give init the same scope as before, or make the state forget them first (`pulumi state "
+            f"delete <urn> --stack {session.name}` forgets an object and leaves it live)",
+        )
 
 
 def missing_secrets(session: StackSession) -> list[str]:
@@ -221,6 +289,12 @@ def missing_secrets(session: StackSession) -> list[str]:
 
 def _next_steps(stack: str, result: Initialised) -> list[str]:
     steps = [f"backstop doctor --stack {stack}: every check should pass before a schedule relies on it"]
+    if result.database:
+        steps.append(
+            f"keep a copy of platform-config:dbBackupKey (`pulumi config get dbBackupKey --stack {stack}`) "
+            "outside this repository: without it no database export can be decrypted"
+        )
+        steps.append(f'backstop db backup --stack {stack} --label "Initial database backup"')
     steps += [f"set by hand: {item}" for item in result.not_captured]
     steps.append("approvals.yaml: name who may approve this stack's restores (see README, restore step 2)")
     steps.append(

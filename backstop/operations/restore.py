@@ -1,7 +1,8 @@
 """Restoring: put the live services back as a backup declared them (design.md §3).
 
 Brings back what the backup holds and keeps what came later (`exact` drops it), refuses without the
-approval the matrix asks for, takes a safety backup before the first change, imports the backup's stack
+approval the matrix asks for, runs `backstop doctor`'s checks and stops only on those a restore needs
+(restore_preflight.py), takes a safety backup before the first change, imports the backup's stack
 state when the stack's own state is gone (so live objects are adopted, not duplicated), verifies with a
 refresh preview, and writes a report with the duration and the data-loss window.
 """
@@ -29,7 +30,8 @@ from backstop.operations.followers import (
 )
 from backstop.operations.notify import notify
 from backstop.operations.restore_document import merged_document, plan
-from backstop.operations.restore_state import prepare
+from backstop.operations.restore_preflight import preflight
+from backstop.operations.restore_state import open_stack, prepare
 from backstop.operations.stage import Stage, unseen
 from backstop.operations.up import changed
 from backstop.plugin.model import DesiredState
@@ -128,11 +130,15 @@ def restore(session: StackSession, request: Request) -> tuple[Report | None, lis
     if refusal and not request.drill:
         raise Failure(INPUT_ERROR, f"refused: {refusal}")
     merged = merged_document(chosen, session.path, mapping, request.exact)
+    applying = f"{chosen.id}'s document merged with {session.path}"
     if request.dry_run:
+        preflight(session, merged.document, applying)
         return None, plan(session, merged, request.prune_unmanaged)
 
+    created = open_stack(session)
+    warnings = preflight(session, merged.document, applying, created=created)
     label = f"Pre-restore backup - {chosen.id} - {started:%Y-%m-%d}"
-    prepared = prepare(session, chosen, mapping is None, label, approved_by)
+    prepared = prepare(session, created, chosen, mapping is None, label, approved_by)
     document = merged.document
     session.path.write_text(merged.text)
     session.use_document(document)
@@ -192,6 +198,7 @@ def restore(session: StackSession, request: Request) -> tuple[Report | None, lis
         post_restore_backup=post,
         state_imported=prepared.state_imported,
         stale_lock_cleared=prepared.stale_lock_cleared,
+        preflight_warnings=warnings,
         newer_objects_kept=merged.newer,
         pruned_unmanaged=pruned,
         adopted=adopted.keys,

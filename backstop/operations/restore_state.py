@@ -1,5 +1,6 @@
-"""Before a restore changes anything: a loadable checkpoint, no dead run's lock, the stack's state (the
-backup's, imported, when its own is gone) and a safety backup of what is live now."""
+"""Before a restore changes anything: a stack to read (before the preflight checks it), a loadable
+checkpoint, no dead run's lock, the stack's state (the backup's, imported, when its own is gone) and a
+safety backup of what is live now."""
 
 from __future__ import annotations
 
@@ -21,32 +22,36 @@ class Prepared:
     """The id of the backup that undoes the restore (none when the state was imported: nothing to undo)."""
 
 
-def prepare(
-    session: StackSession, chosen: Backup, own: bool, label: str, approved_by: str | None
-) -> Prepared:
-    """Another stack's state is never imported (`own` False): its URNs and secrets belong to that stack."""
-    # A checkpoint the kill truncated first: `pulumi cancel` can't even load it.
-    repaired = repair_checkpoint(session.name)
-    cleared = ([repaired] if repaired else []) + clear_stale_lock(session.name)
-    has_state, refreshed = _refreshed_state(session)
-    if not has_state and own:
-        import_state(session.name, chosen.folder / "stack.json")
-        session.invalidate()
-        return Prepared(cleared, True, None)
-    safety = take_backup(session, label, "critical", approved_by=approved_by, refresh=not refreshed)
-    return Prepared(cleared, False, safety.id)
-
-
-def _refreshed_state(session: StackSession) -> tuple[bool, bool]:
-    """Whether the stack has state, and whether it was refreshed to tell.
-
-    An existing stack is refreshed, then exported once: that export says whether it has state and is the
-    one the safety backup keeps. A stack that doesn't exist is created, empty.
-    """
+def open_stack(session: StackSession) -> bool:
+    """Whether the stack was gone from the backend and is now created, empty: the restore imports the
+    backup's state into it, and its preflight can read the stack's config and secrets only once it exists.
+    Nothing live changes. (A checkpoint a killed run left unreadable doesn't stop the preflight's reads:
+    `prepare` puts it back.)"""
     try:
         session.select()
     except auto.errors.StackNotFoundError:
         session.create()
-        return False, False
-    session.refresh()
-    return bool(session.resources()), True
+        return True
+    return False
+
+
+def prepare(
+    session: StackSession, created: bool, chosen: Backup, own: bool, label: str, approved_by: str | None
+) -> Prepared:
+    """Another stack's state is never imported (`own` False): its URNs and secrets belong to that stack.
+
+    An existing stack is refreshed, then exported once: that export says whether it has state and is the
+    one the safety backup keeps. A stack `open_stack` created (`created`) has none."""
+    # A checkpoint the kill truncated first: `pulumi cancel` can't even load it.
+    repaired = repair_checkpoint(session.name)
+    cleared = ([repaired] if repaired else []) + clear_stale_lock(session.name)
+    has_state = False
+    if not created:
+        session.refresh()
+        has_state = bool(session.resources())
+    if not has_state and own:
+        import_state(session.name, chosen.folder / "stack.json")
+        session.invalidate()
+        return Prepared(cleared, True, None)
+    safety = take_backup(session, label, "critical", approved_by=approved_by, refresh=created)
+    return Prepared(cleared, False, safety.id)

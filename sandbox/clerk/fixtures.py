@@ -71,3 +71,37 @@ def derrimut(sandbox: Sandbox) -> dict[str, Any]:
             "svix_endpoints": [svix_fixtures.users_webhook(sandbox, name, app_id, side["convex"])],
         }
     return created
+
+
+def kestrel(sandbox: Sandbox) -> dict[str, Any]:
+    """Kestrel Physio's staging instance: its redirect URLs, a JWT template for its API, a domain allowlist,
+    and a Svix endpoint that tells the admin app about new users and organizations."""
+    account = by_name("clerk", "ins_kestrel_staging")
+    assert account is not None
+    clerk = ClerkInstance(sandbox, account)
+    app = "https://staging.kestrelphysio.co.nz"
+    urls = [f"{app}/auth/callback", "https://admin-staging.kestrelphysio.co.nz/auth/callback"]
+    made_urls = [redirect_urls.create(clerk, {"url": url})["id"] for url in urls]
+    template = jwt_templates.create(
+        clerk, {"name": "kestrel-api", "claims": {"aud": "kestrel-api", "clinic": "{{user.public_metadata}}"}}
+    )
+    identifier = allowlist_identifiers.create(clerk, {"identifier": "*@kestrelphysio.co.nz"})
+    svix_app.create_svix_app(clerk)
+    app_id = clerk.single("instance")["svix_app_id"]
+    endpoint = svix_fixtures.endpoint(
+        sandbox,
+        "ins_kestrel_staging",
+        app_id,
+        "https://admin-staging.kestrelphysio.co.nz/api/clerk/webhook",
+        "Admin app: new users and clinics",
+        ["user.created", "organization.created"],
+    )
+    return {
+        "ins_kestrel_staging": {
+            "redirect_urls": made_urls,
+            "jwt_templates": [template["id"]],
+            "allowlist_identifiers": [identifier["id"]],
+            "svix_app": app_id,
+            "svix_endpoints": [endpoint],
+        }
+    }

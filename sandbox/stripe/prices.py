@@ -105,7 +105,7 @@ def build(
             raise invalid(p("unit_amount_decimal"), f"Invalid decimal: {raw}")
         unit_amount_decimal = raw
         unit_amount = int(float(raw)) if float(raw).is_integer() else None
-    recurring = _recurring(params["recurring"], p("recurring")) if "recurring" in params else None
+    recurring = _recurring(stripe, params["recurring"], p("recurring")) if "recurring" in params else None
     lookup_key = check_string(p("lookup_key"), params["lookup_key"], 200) if "lookup_key" in params else None
     transfer = check_bool(p("transfer_lookup_key"), params.get("transfer_lookup_key", "false"))
     price_id = stripe.sandbox.ids.prefixed("price_", 24)
@@ -181,7 +181,9 @@ def _product(stripe: StripeAccount, params: dict[str, Any]) -> dict[str, Any]:
     return products.build(stripe, data)
 
 
-def _recurring(value: Any, param: str) -> dict[str, Any]:
+def _recurring(stripe: StripeAccount, value: Any, param: str) -> dict[str, Any]:
+    from sandbox.stripe import meters
+
     if not isinstance(value, dict):
         raise invalid(param, f"Invalid hash: {param}")
     reject_unknown(value, {"interval", "interval_count", "meter", "trial_period_days", "usage_type"})
@@ -189,16 +191,28 @@ def _recurring(value: Any, param: str) -> dict[str, Any]:
         raise required(f"{param}[interval]")
     interval = check_enum(f"{param}[interval]", value["interval"], ("day", "week", "month", "year"))
     count = check_int(f"{param}[interval_count]", value.get("interval_count", 1), 1, MAX_INTERVALS[interval])
+    usage_type = check_enum(
+        f"{param}[usage_type]", value.get("usage_type", "licensed"), ("licensed", "metered")
+    )
+    meter = None
+    if usage_type == "metered":
+        if "meter" not in value:
+            raise invalid(
+                f"{param}[meter]",
+                "Metered prices must be backed by a meter: pass recurring[meter] (legacy usage-based "
+                "billing was removed in API version 2025-03-31.basil).",
+            )
+        meter = meters.attachable(stripe, value["meter"], f"{param}[meter]")
+    elif "meter" in value:
+        raise invalid(f"{param}[meter]", "A meter can only be attached to a price with usage_type=metered.")
     return {
         "interval": interval,
         "interval_count": count,
-        "meter": value.get("meter"),
+        "meter": meter,
         "trial_period_days": check_int(f"{param}[trial_period_days]", value["trial_period_days"], 0, 730)
         if "trial_period_days" in value
         else None,
-        "usage_type": check_enum(
-            f"{param}[usage_type]", value.get("usage_type", "licensed"), ("licensed", "metered")
-        ),
+        "usage_type": usage_type,
     }
 
 

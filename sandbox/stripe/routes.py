@@ -15,7 +15,7 @@ from sandbox.core.accounts import Account, by_key
 from sandbox.core.context import Sandbox
 from sandbox.core.http import Handler, Vendor, route
 from sandbox.core.ratelimit import RateLimit
-from sandbox.stripe import forms, prices, products, webhook_endpoints
+from sandbox.stripe import forms, meters, permissions, prices, products, webhook_endpoints
 from sandbox.stripe.errors import StripeError, envelope
 from sandbox.stripe.state import StripeAccount
 
@@ -27,6 +27,7 @@ NOT_EMULATED: tuple[str, ...] = (
     "GET /v1/products/search, GET /v1/prices/search — Backstop lists and filters instead",
     "/v1/products/{product}/features — product features (entitlements) are not part of the runbook",
     "DELETE /v1/prices/{price} — Stripe has no such operation either (404 unrecognized URL, as Stripe)",
+    "/v1/billing/meter_events, meter event summaries and adjustments — usage data, not configuration",
     "everything else in Stripe's API (customers, subscriptions, …): live data, not configuration",
 )
 DEVIATIONS: tuple[str, ...] = (
@@ -34,8 +35,13 @@ DEVIATIONS: tuple[str, ...] = (
     "because stripe-python 16.1.0 pins 2026-10-28.endive, newer than the spec",
     "GET /v1/prices without `active` lists active and archived prices (the SDK docstring's 'active only' "
     "is UNCERTAIN in api-facts.md; listing all keeps archived prices visible to drift checks)",
+    "billing meters: an event_name is unique among active meters (UNCERTAIN: the docs imply it)",
     "lookup_key='' on price update unsets the key (UNCERTAIN in api-facts.md)",
     "live-mode webhook endpoint URLs must use https (Stripe requires https for live endpoints)",
+    "restricted keys (rk_…): a None/Read/Write permission per emulated resource only (webhook_endpoint, "
+    "product, price, billing_meter); a missing one gets 403 before parameters are read or an idempotent "
+    "request is replayed, so an empty create tells whether a key may write (the order is UNCERTAIN); the key "
+    "in the message shows its first 8 and last 4 characters, an asterisk for each one between",
     "rate limits: 100 ops/s (live) and 25 ops/s (test) per account as one bucket; Stripe's per-endpoint "
     "limits are not modelled; 429s carry no Retry-After, as the facts suggest",
 )
@@ -81,6 +87,8 @@ VENDOR = Vendor("stripe", PREFIX, authenticate, envelope, rate_limit, retry_afte
 
 def _handler(sandbox: Sandbox, operation: Operation) -> Handler:
     async def handle(request: Request, account: Account) -> Response:
+        path = request.url.path.removeprefix(PREFIX)
+        permissions.check(_api_key(request) or "", account, request.method, path)
         try:
             if request.method in ("GET", "DELETE"):
                 params = forms.decode(request.url.query)
@@ -89,7 +97,6 @@ def _handler(sandbox: Sandbox, operation: Operation) -> Handler:
         except forms.FormError as exc:
             raise StripeError(400, str(exc), param=exc.param) from None
         stripe = StripeAccount(sandbox, account)
-        path = request.url.path.removeprefix(PREFIX)
         key = request.headers.get("idempotency-key") if request.method == "POST" else None
         replayed = stripe.replay(key, request.method, path, params) if key else None
         if replayed is not None:
@@ -118,7 +125,7 @@ def routes(sandbox: Sandbox) -> list[Route]:
     def op(method: str, template: str, operation: Operation) -> Route:
         return route(sandbox, VENDOR, method, template, _handler(sandbox, operation))
 
-    we, prod, price = "/v1/webhook_endpoints", "/v1/products", "/v1/prices"
+    we, prod, price, mtr = "/v1/webhook_endpoints", "/v1/products", "/v1/prices", "/v1/billing/meters"
     return [
         op("POST", we, lambda s, p, _a, _u: webhook_endpoints.create(s, p)),
         op("GET", we, lambda s, p, _a, u: webhook_endpoints.list_all(s, p, u)),
@@ -146,6 +153,12 @@ def routes(sandbox: Sandbox) -> list[Route]:
         op("GET", price, lambda s, p, _a, u: prices.list_all(s, p, u)),
         op("GET", f"{price}/{{price}}", lambda s, p, a, _u: prices.retrieve(s, a["price"], p)),
         op("POST", f"{price}/{{price}}", lambda s, p, a, _u: prices.update(s, a["price"], p)),
+        op("POST", mtr, lambda s, p, _a, _u: meters.create(s, p)),
+        op("GET", mtr, lambda s, p, _a, u: meters.list_all(s, p, u)),
+        op("GET", f"{mtr}/{{id}}", lambda s, p, a, _u: meters.retrieve(s, a["id"], p)),
+        op("POST", f"{mtr}/{{id}}", lambda s, p, a, _u: meters.update(s, a["id"], p)),
+        op("POST", f"{mtr}/{{id}}/deactivate", lambda s, p, a, _u: meters.set_status(s, a["id"], p, False)),
+        op("POST", f"{mtr}/{{id}}/reactivate", lambda s, p, a, _u: meters.set_status(s, a["id"], p, True)),
         *(
             route(sandbox, VENDOR, method, "/{path:path}", _unrecognized)
             for method in ("GET", "POST", "DELETE")

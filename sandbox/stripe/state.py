@@ -20,8 +20,15 @@ class StripeAccount:
     def objects(self, collection: str) -> dict[str, dict[str, Any]]:
         return self.sandbox.store.collection("stripe", self.account.name, collection)
 
+    def peek(self, collection: str) -> dict[str, dict[str, Any]]:
+        """The collection's objects for reading: a read never adds an empty collection to the state."""
+        found: dict[str, dict[str, Any]] = (
+            self.sandbox.store.data.get("stripe", {}).get(self.account.name, {}).get(collection, {})
+        )
+        return found
+
     def stored(self, collection: str, kind: str, object_id: str) -> dict[str, Any]:
-        found = self.objects(collection).get(object_id)
+        found = self.peek(collection).get(object_id)
         if found is None:
             raise missing(kind, object_id)
         return found

@@ -75,10 +75,18 @@ def _resources() -> Json:
     }
 
 
-def new_project(sandbox: Sandbox) -> Json:
+def new_project(
+    sandbox: Sandbox,
+    team: str = TEAM,
+    project_id: str = PROJECT_ID,
+    name: str = PROJECT_NAME,
+    org: str = "derrimut247",
+    repo_id: int = 700000001,
+    credential: str = "cred_sandboxDerrimutGithub000001",
+) -> Json:
     now = sandbox.now_ms()
     return {
-        "accountId": TEAM,
+        "accountId": team,
         "alias": [],
         "autoExposeSystemEnvs": True,
         "buildCommand": None,
@@ -95,15 +103,15 @@ def new_project(sandbox: Sandbox) -> Json:
         "env": [],
         "framework": "nextjs",
         "gitForkProtection": True,
-        "id": PROJECT_ID,
+        "id": project_id,
         "installCommand": None,
         "link": {
             "type": "github",
-            "org": "derrimut247",
-            "repo": PROJECT_NAME,
-            "repoId": 700000001,
-            "repoOwnerId": 700000000,
-            "gitCredentialId": "cred_sandboxDerrimutGithub000001",
+            "org": org,
+            "repo": name,
+            "repoId": repo_id,
+            "repoOwnerId": repo_id - repo_id % 1000,
+            "gitCredentialId": credential,
             "productionBranch": PRODUCTION_BRANCH,
             "sourceless": True,
             "createdAt": now,
@@ -111,7 +119,7 @@ def new_project(sandbox: Sandbox) -> Json:
             "deployHooks": [],
         },
         "live": False,
-        "name": PROJECT_NAME,
+        "name": name,
         "nodeVersion": "22.x",
         "outputDirectory": None,
         "resourceConfig": _resources(),
@@ -139,3 +147,64 @@ def derrimut(sandbox: Sandbox) -> dict[str, Any]:
             "deploy_hooks": [hook["id"] for hook in project["link"]["deployHooks"]],
         }
     }
+
+
+KESTREL_TEAM = "team_kestrel"
+KESTREL_PROJECTS = {
+    "prj_KestrelWebSandbox000000001": "kestrel-web",
+    "prj_KestrelAdminSandbox00000001": "kestrel-admin",
+}
+DEV = ["preview", "development"]
+
+
+def _kestrel_vars() -> dict[str, list[tuple[str, str, list[str], str]]]:
+    """Per project: (key, type, targets, value). One sensitive value, which no API can read back."""
+    stripe, clerk = keys("stripe")["acct_kestrel_staging"], keys("clerk")["ins_kestrel_staging"]
+    return {
+        "prj_KestrelWebSandbox000000001": [
+            ("NEXT_PUBLIC_SITE_URL", "plain", ALL, "https://staging.kestrelphysio.co.nz"),
+            ("NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", "encrypted", DEV, "pk_test_sandbox_clerk_kestrel_staging"),
+            ("CLERK_SECRET_KEY", "encrypted", DEV, clerk),
+            ("STRIPE_SECRET_KEY", "encrypted", DEV, stripe),
+            ("BOOKING_SLOT_MINUTES", "plain", ALL, "45"),
+        ],
+        "prj_KestrelAdminSandbox00000001": [
+            ("CLERK_SECRET_KEY", "encrypted", DEV, clerk),
+            (
+                "DATABASE_URL",
+                "sensitive",
+                ["preview"],
+                "postgres://kestrel:sandbox-not-real@db.invalid/kestrel",
+            ),
+            ("ADMIN_ALLOWED_DOMAIN", "plain", ALL, "kestrelphysio.co.nz"),
+        ],
+    }
+
+
+def kestrel(sandbox: Sandbox) -> dict[str, Any]:
+    """Kestrel Physio's team: a web app and an admin app, each its own project, both on one staging side."""
+    account = by_name("vercel", KESTREL_TEAM)
+    assert account is not None
+    team = VercelTeam(sandbox, account)
+    made: list[str] = []
+    for n, (project_id, name) in enumerate(KESTREL_PROJECTS.items()):
+        project = team.projects()[project_id] = new_project(
+            sandbox,
+            KESTREL_TEAM,
+            project_id,
+            name,
+            "kestrel-physio",
+            810000001 + n,
+            "cred_sandboxKestrelGithub0001",
+        )
+        created = env_vars.create(
+            team,
+            project,
+            [
+                {"key": k, "type": t, "target": targets, "value": v}
+                for k, t, targets, v in _kestrel_vars()[project_id]
+            ],
+            upsert=False,
+        )
+        made += [env["id"] for env in created["created"]]
+    return {KESTREL_TEAM: {"projects": list(KESTREL_PROJECTS), "env": made}}

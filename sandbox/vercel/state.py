@@ -20,7 +20,7 @@ View = Literal["list", "get", "write", "project"]
 """`list`: an item of a list response; `get`: get one by id; `write`: create/edit/delete responses;
 `project`: an item of the Project's `env` array."""
 
-TEAM_SLUGS = {"team_derrimut": "derrimut"}
+TEAM_SLUGS = {"team_derrimut": "derrimut", "team_kestrel": "kestrel-physio"}
 USER_ID = "sbxDerrimutPlatformOps01"
 """The user that owns the sandbox token: `createdBy`/`updatedBy` of what the API changes."""
 PREFIX = "/vercel"

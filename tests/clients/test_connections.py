@@ -261,3 +261,9 @@ def test_a_deploy_hook_that_cant_be_reached_keeps_its_url_secret() -> None:
     with pytest.raises(VendorError) as caught:
         asyncio.run(trigger_deploy_hook(url, RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.02)))
     assert "secret" not in str(caught.value)
+
+
+def test_a_stripe_restricted_key_is_of_a_usable_kind_and_a_clerk_one_is_not() -> None:
+    assert connections.wrong_kind("stripe", "rk_test_sandbox_derrimut_staging_readonly") is None
+    assert connections.wrong_kind("stripe", "pk_test_abc") == "a publishable key"
+    assert connections.wrong_kind("clerk", "rk_test_abc") == "not a secret key"

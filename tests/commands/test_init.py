@@ -18,7 +18,8 @@ from tests.support import STRIPE_PROD_KEY, STRIPE_STAGING_KEY, Engine, SandboxPr
 pytestmark = pytest.mark.e2e
 CLERK_STAGING_KEY = "sk_test_sandbox_clerk_derrimut_staging"
 VAPI_ORG = "562cb561-7989-5bc7-8e8c-6eb62c59f7ff"
-VAPI_FLAGS = ("--vapi-org", VAPI_ORG, "--vapi-prefix", "staging-", "--vendors", "stripe,clerk,vapi")
+VAPI_FLAGS = ("--vapi-prefix", "staging-", "--vendors", "stripe,clerk,vapi,convex")
+"""No --vapi-org: init reads the org off the key's objects."""
 
 
 def credentials() -> dict[str, str]:
@@ -26,6 +27,7 @@ def credentials() -> dict[str, str]:
         "BACKSTOP_STRIPE_API_KEY": STRIPE_STAGING_KEY,
         "BACKSTOP_CLERK_SECRET_KEY": CLERK_STAGING_KEY,
         "BACKSTOP_VAPI_API_KEY": keys("vapi")["org_derrimut"],
+        "BACKSTOP_CONVEX_ADMIN_KEY": keys("convex")["quiet-otter-512"],
     }
 
 
@@ -67,6 +69,7 @@ def test_init_adopts_the_live_accounts_changing_nothing_then_preview_and_drift_a
     )
     assert done["vendors"] == ["stripe", "clerk", "vapi"] and done["backup"].startswith("staging-")
     assert configuration(sandbox) == before, "init changed something live"
+    assert f"org_id: {VAPI_ORG}" in (engine.project / "snapshots" / "staging.yaml").read_text()
     assert any("signing secret" in item for item in done["not_captured"])
     set_aside = Path(done["replaced"])
     assert (set_aside / "Pulumi.staging.yaml").exists() and (set_aside / "staging.yaml").exists()
@@ -76,6 +79,12 @@ def test_init_adopts_the_live_accounts_changing_nothing_then_preview_and_drift_a
         assert secret not in config and secret not in engine.all_output()
         assert not engine.files_containing(secret), "a credential reached a file in plaintext"
     assert "secure:" in config and "backstop:clerkSecretKey" in config
+    assert (
+        done["database"] == "quiet-otter-512"
+        and "platform-config:convexDeployment: quiet-otter-512" in config
+    )
+    assert "platform-config:convexAdminKey:" in config and "platform-config:dbBackupKey:" in config
+    assert "AGE-SECRET-KEY" not in config and not engine.files_containing("AGE-SECRET-KEY-1")
 
     for key in credentials():  # the stack's own config holds the keys now
         engine.extra_env.pop(key)
@@ -143,3 +152,19 @@ def test_bad_input_stops_before_anything_is_written(engine: Engine, sandbox: San
     assert not (engine.project / "Pulumi.team.yaml").exists()
     assert not (engine.project / "snapshots" / "team.yaml").exists()
     assert sandbox.requests()["total"] == 0
+
+    engine.extra_env.update(credentials(), BACKSTOP_VAPI_API_KEY="5a4db0c5-0000-4000-8000-00000000beef")
+    other = engine.backstop(
+        "init",
+        "--stack",
+        "team",
+        "--vendors",
+        "stripe,convex",
+        "--convex-deployment",
+        "spotted-gerbil-236",
+        ok=(2,),
+    ).stderr
+    assert "a key of deployment quiet-otter-512, but --convex-deployment is spotted-gerbil-236" in other
+    refused = engine.backstop("init", "--stack", "team", "--vendors", "vapi", ok=(2,)).stderr
+    assert "BACKSTOP_VAPI_API_KEY: Vapi refused it" in refused and "check the key" in refused
+    assert not (engine.project / "Pulumi.team.yaml").exists()

@@ -1,4 +1,5 @@
-"""`backstop restore` as a user runs it: semantics of design.md §3, approvals, safety backup, report."""
+"""`backstop restore` as a user runs it: semantics of design.md §3, approvals, the preflight (doctor's
+checks: it stops on those a restore needs and warns of the others), safety backup, report."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ def write_doc(path: Path, stack: str = STACK, edit: Any = None) -> Path:
         data.pop(other, None)
     if edit is not None:
         edit(data)
+    if "vercel" not in data:
+        # No variable declared, and the reset sandbox has no Vercel project: a scoped one would fail the
+        # restore's preflight (doctor's Vercel token check).
+        data["scope"].pop("vercel", None)
     with path.open("w") as fh:
         yaml.dump(data, fh)
     return path
@@ -68,10 +73,20 @@ def test_restore_keeps_newer_objects_and_exact_removes_them(
     write_doc(doc, edit=lambda d: d["stripe"]["webhook_endpoints"].append(dict(PARTNER)))
     engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
     wipe(sandbox)  # scenario D: third-party configuration deleted
+    # The database's backup store is unusable: the preflight's ✗ is only a warning for this restore.
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    engine.extra_env["BACKSTOP_STORE_URL"] = str(blocker / "store")
 
     done = engine.backstop("restore", "--stack", STACK, "--backup", older, "--json")
     report = json.loads(done.stdout)["report"]
     assert report["verified"] is True and report["newer_objects_kept"] == ["stripe.webhook_endpoints/partner"]
+    (warning,) = report["preflight_warnings"]
+    assert warning.startswith(f"✗ database: backup store: {blocker / 'store'}: ")
+    assert warning.endswith("(fix: set BACKSTOP_STORE_URL to a writable store)")
+    assert f"warning: preflight {warning}" in done.stderr
+    markdown = Path(json.loads(done.stdout)["files"][1]).read_text()
+    assert f"| Preflight warnings (doctor's ✗ a restore goes on without) | {warning} |" in markdown
     assert set(endpoints(sandbox)) == {
         "https://quiet-otter-512.convex.site/stripe/webhook",
         "https://staging.derrimut247.com.au/api/webhooks/stripe",
@@ -136,7 +151,7 @@ def test_at_picks_the_newest_backup_before_that_time(
 def test_prod_restore_needs_the_approval_the_matrix_asks_for(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
-    applied(engine, tmp_path, stack="prod")
+    doc = applied(engine, tmp_path, stack="prod")
     taken = backup(engine, stack="prod")
     wipe(sandbox, STRIPE_PROD_KEY)
     sandbox.http.delete("/_sandbox/requests")
@@ -148,6 +163,31 @@ def test_prod_restore_needs_the_approval_the_matrix_asks_for(
     )
     assert "Sam Dev holds developer" in wrong.stderr
     assert sandbox.requests()["mutating"] == 0, "a refused restore changes nothing"
+
+    # Approved, but the preflight finds a test-mode Stripe key in the live-mode stack: it stops first.
+    engine.pulumi("config", "set", "--secret", "backstop:stripeApiKey", STRIPE_STAGING_KEY, "--stack", "prod")
+    live, catalogue, declared = (
+        sandbox.dump(),
+        sorted((engine.home / "backups" / "prod").rglob("*")),
+        doc.read_text(),
+    )
+    stopped = engine.backstop(
+        "restore", "--stack", "prod", "--backup", taken, "--approved-by", "Eli Lead", ok=(2,)
+    )
+    assert (
+        "✗ stripe: API key: a test-mode key, but the document's scope.stripe.mode is live" in stopped.stderr
+    )
+    assert (
+        "    fix: use this stack's live-mode key: set it with `pulumi config set --secret backstop:stripeApiKey …` "
+        "(or BACKSTOP_STRIPE_API_KEY)" in stopped.stderr
+    )
+    assert "nothing live was changed and no backup was taken" in stopped.stderr
+    after = sandbox.dump()  # (the sandbox adds an account's empty state the first time a probe reads it)
+    assert {vendor: after[vendor] for vendor in live} == live, "nothing changed live"
+    assert sandbox.writes() == 0, "the preflight stopped it before any write"
+    assert sorted((engine.home / "backups" / "prod").rglob("*")) == catalogue, "no safety backup, no report"
+    assert doc.read_text() == declared, "the document is not rewritten"
+    engine.pulumi("config", "set", "--secret", "backstop:stripeApiKey", STRIPE_PROD_KEY, "--stack", "prod")
 
     done = json.loads(
         engine.backstop(

@@ -1,6 +1,12 @@
 """One restore exports the stack's state at most twice, parses its desired state once (the stack session),
 runs the engine three times and reads the stack's outputs only where it needs them.
 
+Since a restore runs `backstop doctor`'s checks first (its preflight), it also runs that diagnosis once, on
+the restore's own session and the document it has already validated: that adds one `pulumi version` (the
+engine check) and the one `pulumi config` that decrypts the credentials it probes (a restore of Stripe
+objects reads no config otherwise), but no second `stack select` and no parse. The diagnosis is timed and
+the time printed (`pytest -s` shows it): what the preflight adds to a restore.
+
 The `backstop` process runs with every process it starts and every document parse counted: a `pulumi
 stack export` is a process whose arguments hold `stack export`, whichever code starts it.
 """
@@ -51,13 +57,31 @@ import backstop.plugin.model
 
 backstop.plugin.model.parse_document = counted_parse
 
+import time
+
+from backstop.operations import restore_preflight
+
+diagnose_restore = restore_preflight.diagnose_restore
+preflights = []
+
+
+def timed_diagnosis(*args, **kwargs):
+    clock = time.monotonic()
+    try:
+        return diagnose_restore(*args, **kwargs)
+    finally:
+        preflights.append(time.monotonic() - clock)
+
+
+restore_preflight.diagnose_restore = timed_diagnosis
+
 from backstop.cli.app import app
 
 try:
     app(sys.argv[1:], prog_name="backstop")
 finally:
     with open(os.environ["COUNTS_FILE"], "w") as fh:
-        json.dump({"calls": calls, "parses": parses}, fh)
+        json.dump({"calls": calls, "parses": parses, "preflights": preflights}, fh)
 """
 
 
@@ -129,6 +153,12 @@ def test_a_restore_exports_twice_parses_once_and_runs_the_engine_three_times(
     assert not [r for r in reads if "history" in r], reads
     assert sum(1 for r in reads if "output" in r) == 4, reads
     assert sum(1 for r in reads if "select" in r) == 1, reads
+    # The preflight, once: `pulumi version` twice in all (its engine check; the safety backup's manifest
+    # records the engine's version) and one config read (its credential checks).
+    assert len(data["preflights"]) == 1, data["preflights"]
+    print(f"the preflight's diagnosis took {data['preflights'][0]:.2f} s")
+    assert engine_runs(data["calls"], "version") == 2, reads
+    assert sum(1 for r in reads if "config" in r) == 1, reads
     # The restored document is parsed once; the document it replaces is read once more, to validate
     # the safety backup it goes into (as `backstop backup` validates before backing up).
     assert restored == 1, summary

@@ -61,7 +61,7 @@ def assert_catalog_matches(sandbox: SandboxProcess, path: Path) -> None:
             assert got["tax_behavior"] == price.tax_behavior
             wanted_recurring = price.recurring.model_dump() if price.recurring else None
             got_recurring = (
-                {k: got["recurring"][k] for k in ("interval", "interval_count", "usage_type")}
+                {k: got["recurring"][k] for k in ("interval", "interval_count", "usage_type", "meter")}
                 if got["recurring"]
                 else None
             )

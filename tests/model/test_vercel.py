@@ -154,3 +154,19 @@ def test_the_committed_stacks_own_distinct_projects() -> None:
     for stack in ("staging", "prod"):
         path = ROOT / "snapshots" / f"{stack}.yaml"
         check_ownership(load_document(path), path)
+
+
+def test_a_variable_key_is_unique_across_projects() -> None:
+    """Keys name resources and config secrets: two projects' CLERK_SECRET_KEY need two keys."""
+    second = """    - key: admin
+      id: prj_Admin1
+      env:
+        - key: convex-url
+          name: NEXT_PUBLIC_CONVEX_URL
+          targets: [production]
+          value: https://a.convex.cloud
+"""
+    text = VALID.replace("projects: [prj_Platform1]", "projects: [prj_Platform1, prj_Admin1]") + second
+    with pytest.raises(DesiredStateError) as caught:
+        parse_document(text, "snapshots/prod.yaml")
+    assert "env key 'convex-url' is in projects 'platform' and 'admin'" in str(caught.value)

@@ -17,10 +17,11 @@ def command(
     stack: Annotated[str, typer.Option(help="Stack to check")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
 ) -> None:
-    """Check everything a backup and a restore of the stack need, with reads only: the pinned engine, the
+    """Check everything a backup and a restore of the stack need, never writing: the pinned engine, the
     vercel plugin, each credential (authenticates, belongs to the document's scope, can read what a backup
-    reads), the state backend and its secrets, the backup folder, and for a database Node, the Convex CLI
-    and the backup store. Exit 0 only when every check passes, 1 otherwise."""
+    reads; a Stripe key may also write what a restore writes, probed with empty creates Stripe refuses),
+    the state backend and its secrets, the backup folder, and for a database Node, the Convex CLI and the
+    backup store. Exit 0 only when every check passes, 1 otherwise."""
     with failures(as_json):
         diagnosis = diagnose(stack)
 

@@ -22,7 +22,9 @@ def command(
             help="What `pulumi stack init` accepts: passphrase, awskms://…, gcpkms://…, hashivault://…"
         ),
     ] = "passphrase",
-    vendors: Annotated[str, typer.Option(help="Comma-separated vendors to bring in")] = ",".join(VENDORS),
+    vendors: Annotated[
+        str, typer.Option(help="Comma-separated vendors to bring in (and convex, the database)")
+    ] = ",".join((*VENDORS, "convex")),
     vercel_team: Annotated[str | None, typer.Option(help="The Vercel team id (default VERCEL_TEAM)")] = None,
     vercel_project: Annotated[
         list[str] | None, typer.Option("--vercel-project", help="A Vercel project id this stack owns")
@@ -31,6 +33,12 @@ def command(
     vapi_prefix: Annotated[str, typer.Option(help="Names this stack owns in the shared Vapi org")] = "",
     vapi_exclude_prefix: Annotated[
         list[str] | None, typer.Option("--vapi-exclude-prefix", help="A longer prefix another stack owns")
+    ] = None,
+    convex_deployment: Annotated[
+        str | None,
+        typer.Option(
+            help="The Convex deployment to back up (default: the one BACKSTOP_CONVEX_ADMIN_KEY names)"
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing stack's files (backed up first)")
@@ -41,7 +49,8 @@ def command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
 ) -> None:
     """Create the stack from its live accounts: credentials from BACKSTOP_STRIPE_API_KEY,
-    BACKSTOP_CLERK_SECRET_KEY, BACKSTOP_VAPI_API_KEY and VERCEL_API_TOKEN stored as Pulumi secrets; the
+    BACKSTOP_CLERK_SECRET_KEY, BACKSTOP_VAPI_API_KEY, VERCEL_API_TOKEN and BACKSTOP_CONVEX_ADMIN_KEY stored as
+    Pulumi secrets; the
     live configuration inside the scope captured into snapshots/<stack>.yaml and adopted (nothing created,
     deleted or replaced live); then the first backup and the next steps."""
     options = InitOptions(
@@ -53,6 +62,7 @@ def command(
         vapi_org=vapi_org,
         vapi_prefix=vapi_prefix,
         vapi_excluded=tuple(vapi_exclude_prefix or ()),
+        convex_deployment=convex_deployment,
         force=force,
     )
     with failures(as_json):
@@ -64,6 +74,8 @@ def command(
             )
             for notice in done.left_out:
                 out.print(f"  {escape(notice)}")
+            if done.database:
+                out.print(f"  database: Convex deployment {done.database} (exports encrypted to dbBackupKey)")
             if done.replaced:
                 out.print(f"  what --force replaced is kept in {escape(done.replaced)}")
             out.print(f"  document {done.document}, config {done.config}, first backup {done.backup_id}")
@@ -77,6 +89,7 @@ def command(
                 "ok": True,
                 "stack": stack,
                 "vendors": done.vendors,
+                "database": done.database,
                 "left_out": done.left_out,
                 "not_captured": done.not_captured,
                 "replaced": done.replaced,

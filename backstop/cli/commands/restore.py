@@ -1,9 +1,10 @@
 """`backstop restore`: put the live services back as a backup declared them (design.md §3).
 
 Brings back what the backup holds and keeps what came later (`--exact` drops it), refuses without the
-approval the matrix asks for, takes a safety backup before the first change, imports the backup's stack
-state when the stack's own state is gone (so live objects are adopted, not duplicated), verifies with a
-refresh preview, and writes a report with the duration and the data-loss window.
+approval the matrix asks for, runs `backstop doctor`'s checks and stops only on those a restore needs,
+takes a safety backup before the first change, imports the backup's stack state when the stack's own
+state is gone (so live objects are adopted, not duplicated), verifies with a refresh preview, and writes a
+report with the duration and the data-loss window.
 """
 
 from __future__ import annotations
@@ -60,7 +61,11 @@ def command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
 ) -> None:
-    """Restore a stack from a backup, then verify. Exit 0 restored and verified, 1 drift remains."""
+    """Restore a stack from a backup, then verify. First runs `backstop doctor`'s checks (a --dry-run
+    too) and stops, with nothing live changed, only on those a restore needs: the engine, the state
+    backend and its secrets, the vendor credentials, the vercel plugin, the backup folder. Any other
+    failed check is a warning, kept in the report. Exit 0 restored and verified, 1 drift remains, 2
+    refused (approval, preflight) or bad input, 3 a vendor or the engine failed."""
     if (backup is None) == (at is None):
         raise typer.BadParameter("give exactly one of --backup and --at")
     moment = at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at

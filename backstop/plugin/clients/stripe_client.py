@@ -13,7 +13,7 @@ from backstop.plugin.clients.retry import RetryPolicy, retry_after, with_retries
 T = TypeVar("T")
 Json = dict[str, Any]
 PAGE = 100
-Collection = Literal["webhook_endpoints", "products", "prices"]
+Collection = Literal["webhook_endpoints", "products", "prices", "billing_meters"]
 
 
 def _transient(exc: BaseException) -> tuple[bool, float | None]:
@@ -46,7 +46,15 @@ class StripeApi:
             raise _vendor_error(exc) from None
 
     def _service(self, collection: Collection) -> Any:
+        if collection == "billing_meters":
+            return self._sdk.v1.billing.meters
         return getattr(self._sdk.v1, collection)
+
+    async def set_meter_status(self, meter_id: str, active: bool) -> Json:
+        """Billing meters have no delete: `deactivate` retires one, `reactivate` brings it back."""
+        meters = self._sdk.v1.billing.meters
+        call = meters.reactivate_async if active else meters.deactivate_async
+        return dict((await self._call(lambda: call(meter_id))).to_dict())
 
     async def list_all(self, collection: Collection, filters: Json | None = None) -> list[Json]:
         """Every object of the collection matching `filters`, 100 per request (archived ones included)."""
@@ -93,6 +101,22 @@ class StripeApi:
             if not result.has_more or not batch:
                 return items
             params = {"limit": PAGE, "starting_after": batch[-1]["id"]}
+
+    async def may_write(self, collection: Collection) -> None:
+        """Proves the key may create in the collection without creating anything: an empty create (no
+        parameters, no idempotency key of ours; the SDK's random one replays nothing), which Stripe refuses
+        before writing. 400 `parameter_missing` means the key may write; 403 (a VendorError whose message
+        names the missing `rak_…_write` permission) means it may not."""
+        service = self._service(collection)
+
+        async def empty_create() -> None:
+            try:
+                await service.create_async(params={})
+            except stripe.InvalidRequestError as exc:
+                if exc.http_status != 400 or exc.code != "parameter_missing":
+                    raise
+
+        await self._call(empty_create)
 
 
 def _vendor_error(exc: stripe.StripeError) -> VendorError:

@@ -52,6 +52,11 @@ class VapiApi:
                 return list(items.values())
             params = {"limit": PAGE, "createdAtLe": min(item["createdAt"] for item in batch)}
 
+    async def newest(self, kind: Kind) -> Json | None:
+        """One object of the kind (the newest), or None when the org has none."""
+        batch: list[Json] = await self._request("GET", f"/{kind}", params={"limit": 1})
+        return batch[0] if batch else None
+
     async def get(self, kind: Kind, object_id: str) -> Json | None:
         try:
             found: Json = await self._request("GET", f"/{kind}/{object_id}")

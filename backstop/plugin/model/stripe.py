@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from backstop.plugin.model.common import HttpUrl, Key, Strict, no_repeats
 from backstop.plugin.model.stripe_catalog import Product
 from backstop.plugin.model.stripe_events import WEBHOOK_EVENT_TYPES
+from backstop.plugin.model.stripe_meter import Meter
 
 MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[^\[\]]+$")]
 MetadataValue = Annotated[str, StringConstraints(max_length=500)]
@@ -54,7 +55,35 @@ class StripeScope(Strict):
 
 class StripeSection(Strict):
     webhook_endpoints: list[WebhookEndpoint] = Field(default_factory=list)
+    meters: list[Meter] = Field(default_factory=list)
     products: list[Product] = Field(default_factory=list)
+
+    @field_validator("meters")
+    @classmethod
+    def _unique_meters(cls, meters: list[Meter]) -> list[Meter]:
+        no_repeats("meter key", [m.key for m in meters])
+        no_repeats("meter event_name", [m.event_name for m in meters if m.active])
+        return meters
+
+    @model_validator(mode="after")
+    def _meters_declared(self) -> StripeSection:
+        declared = {m.key: m for m in self.meters}
+        for product in self.products:
+            for price in product.prices:
+                name = price.recurring.meter if price.recurring else None
+                if name is None:
+                    continue
+                if name not in declared:
+                    raise ValueError(
+                        f"products.{product.key}.prices.{price.key}: recurring.meter {name!r} is not a key "
+                        "of stripe.meters"
+                    )
+                if price.active and not declared[name].active:
+                    raise ValueError(
+                        f"products.{product.key}.prices.{price.key}: meter {name!r} is inactive, and Stripe "
+                        "attaches active meters only"
+                    )
+        return self
 
     @field_validator("products")
     @classmethod

@@ -48,12 +48,18 @@ class Recurring(Strict):
     interval: Literal["day", "week", "month", "year"]
     interval_count: int = Field(default=1, ge=1)
     usage_type: Literal["licensed", "metered"] = "licensed"
+    meter: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = None
+    """In the document, the key of a meter of `stripe.meters`; in a `backstop:stripe:Price`, its id."""
 
     @model_validator(mode="after")
     def _at_most_three_years(self) -> Recurring:
         if self.interval_count > MAX_INTERVALS[self.interval]:
             raise ValueError(
                 f"interval_count: at most {MAX_INTERVALS[self.interval]} for {self.interval}s (3 years)"
+            )
+        if (self.usage_type == "metered") != (self.meter is not None):
+            raise ValueError(
+                "a metered price needs a meter (recurring.meter), and only a metered price takes one"
             )
         return self
 
@@ -109,7 +115,9 @@ class Product(ProductFields):
     def spec(self) -> ProductSpec:
         return ProductSpec(product_id=self.id, **self.model_dump(include=set(ProductFields.model_fields)))
 
-    def price_spec(self, price: Price) -> PriceSpec:
-        return PriceSpec(
-            product=self.id, is_default=price.default, **price.model_dump(exclude={"key", "default"})
-        )
+    def price_spec(self, price: Price, meter_id: str | None = None) -> PriceSpec:
+        """The price's inputs; `meter_id` is the live id of the meter its `recurring.meter` names."""
+        fields = price.model_dump(exclude={"key", "default"})
+        if fields.get("recurring") and meter_id is not None:
+            fields["recurring"]["meter"] = meter_id
+        return PriceSpec(product=self.id, is_default=price.default, **fields)

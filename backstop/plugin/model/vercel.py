@@ -141,6 +141,16 @@ class VercelSection(Strict):
                 raise ValueError(f"project {project.key!r} ({project.id}) is declared twice")
             seen_keys.add(project.key)
             seen_ids.add(project.id)
+        owner: dict[str, str] = {}
+        for project in projects:
+            for var in project.env:
+                if var.key in owner and owner[var.key] != project.key:
+                    raise ValueError(
+                        f"env key {var.key!r} is in projects {owner[var.key]!r} and {project.key!r}: a "
+                        "key names the variable's resource and config secret, so it must be unique across "
+                        "projects"
+                    )
+                owner[var.key] = project.key
         return projects
 
     def variables(self) -> list[tuple[Project, EnvVar]]:

@@ -35,6 +35,7 @@ REGISTRY: dict[str, str] = {
     "backstop:stripe:WebhookEndpoint": "stripe_webhook_endpoint:WebhookEndpointHandler",
     "backstop:stripe:Product": "stripe_product:ProductHandler",
     "backstop:stripe:Price": "stripe_price:PriceHandler",
+    "backstop:stripe:Meter": "stripe_meter:MeterHandler",
     "backstop:clerk:RedirectUrl": "clerk_redirect_url:RedirectUrlHandler",
     "backstop:clerk:JwtTemplate": "clerk_jwt_template:JwtTemplateHandler",
     "backstop:clerk:AllowlistIdentifier": "clerk_allowlist_identifier:AllowlistIdentifierHandler",

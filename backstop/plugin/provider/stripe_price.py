@@ -55,7 +55,7 @@ class PriceHandler(ResourceHandler):
                 "active": spec.active,
             }
             if spec.recurring is not None:
-                params["recurring"] = spec.recurring.model_dump()
+                params["recurring"] = spec.recurring.model_dump(exclude_none=True)
             if spec.nickname:
                 params["nickname"] = spec.nickname
             if spec.metadata:
@@ -132,11 +132,14 @@ class PriceHandler(ResourceHandler):
 def _recurring(value: Any) -> Json | None:
     if not value:
         return None
-    return {
+    recurring = {
         "interval": value["interval"],
         "interval_count": int(value.get("interval_count") or 1),
         "usage_type": value.get("usage_type") or "licensed",
     }
+    if value.get("meter"):
+        recurring["meter"] = value["meter"]
+    return recurring
 
 
 def _immutable(live: Json) -> tuple[Any, ...]:

@@ -18,8 +18,11 @@ class BackstopResource(pulumi.CustomResource):
         outputs: tuple[str, ...],
         opts: pulumi.ResourceOptions | None = None,
         secret_outputs: tuple[str, ...] = (),
+        inputs: dict[str, Any] | None = None,
     ) -> None:
+        """`inputs` replaces validated values with outputs of other resources (known only at run time)."""
         props: dict[str, Any] = {to_camel(k): v for k, v in spec.model_dump().items()}
+        props.update(inputs or {})
         props.update({to_camel(o): None for o in outputs})
         secrets = pulumi.ResourceOptions(additional_secret_outputs=[to_camel(s) for s in secret_outputs])
         super().__init__(token, name, props, pulumi.ResourceOptions.merge(secrets, opts))

@@ -6,6 +6,7 @@ import pulumi
 
 from backstop.plugin.model.stripe import WebhookEndpointSpec
 from backstop.plugin.model.stripe_catalog import PriceSpec, ProductSpec
+from backstop.plugin.model.stripe_meter import MeterSpec
 from backstop.plugin.resources.base import BackstopResource
 
 
@@ -52,5 +53,27 @@ class Price(BackstopResource):
 
     lookupKey: pulumi.Output[str]
 
-    def __init__(self, name: str, spec: PriceSpec, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("backstop:stripe:Price", name, spec, ("type", "created", "livemode"), opts)
+    def __init__(
+        self,
+        name: str,
+        spec: PriceSpec,
+        opts: pulumi.ResourceOptions | None = None,
+        meter_id: pulumi.Output[str] | None = None,
+    ) -> None:
+        """`meter_id`: the id of the meter a metered price attaches (the spec holds a placeholder)."""
+        inputs = None
+        if meter_id is not None and spec.recurring is not None:
+            recurring = spec.recurring.model_dump()
+            inputs = {"recurring": meter_id.apply(lambda mid: {**recurring, "meter": mid})}
+        super().__init__(
+            "backstop:stripe:Price", name, spec, ("type", "created", "livemode"), opts, inputs=inputs
+        )
+
+
+class Meter(BackstopResource):
+    """A Stripe billing meter, adopted by event name; removed from the desired state, it is deactivated."""
+
+    eventName: pulumi.Output[str]
+
+    def __init__(self, name: str, spec: MeterSpec, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("backstop:stripe:Meter", name, spec, ("status", "created", "livemode"), opts)

@@ -103,8 +103,8 @@ async def capture(clerk: ClerkApi, svix: SvixSettings, current: Json) -> Capture
 
     live = await clerk.organization_settings()
     settings = {
-        name: live[name] for name in OrganizationSettings.model_fields if live.get(name) not in (None, "")
-    }
+        name: live[name] for name in OrganizationSettings.model_fields if live.get(name) not in (None, "", [])
+    }  # no enrollment modes live is what declaring none means
     if not settings.get("domains_enabled"):
         settings.pop("domains_default_role", None)  # Clerk clears it while domains are off
     section["organization_settings"] = settings

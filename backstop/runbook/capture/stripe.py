@@ -32,7 +32,7 @@ def _unique(key: str, taken: set[str]) -> str:
 
 
 async def capture(api: StripeApi) -> Captured:
-    result = Captured({"webhook_endpoints": [], "products": []})
+    result = Captured({"webhook_endpoints": [], "meters": [], "products": []})
     keys: set[str] = set()
     for endpoint in reversed(await api.list_all("webhook_endpoints")):
         parsed = urlparse(endpoint["url"])
@@ -55,6 +55,7 @@ async def capture(api: StripeApi) -> Captured:
         result.section["webhook_endpoints"].append(entry)
         secret_note = "its signing secret (Stripe shows it at creation only)"
         result.not_captured.append(f"stripe webhook endpoint {endpoint['url']}: {secret_note}")
+    meter_keys = _meters(result, await api.list_all("billing_meters"))
     prices_by_product: dict[str, list[dict[str, Any]]] = {}
     for price in reversed(await api.list_all("prices", {"active": True})):
         prices_by_product.setdefault(price["product"], []).append(price)
@@ -98,6 +99,14 @@ async def capture(api: StripeApi) -> Captured:
                 }
                 if recurring.get("usage_type", "licensed") != "licensed":
                     declared["recurring"]["usage_type"] = recurring["usage_type"]
+                if recurring.get("meter"):
+                    if recurring["meter"] not in meter_keys:
+                        result.not_captured.append(
+                            f"stripe price {price['id']}: its meter {recurring['meter']} is inactive (Stripe "
+                            "can't attach it to a new price; reactivate it and capture again)"
+                        )
+                        continue
+                    declared["recurring"]["meter"] = meter_keys[recurring["meter"]]
             if price.get("tax_behavior") and price["tax_behavior"] != "unspecified":
                 declared["tax_behavior"] = price["tax_behavior"]
             if price.get("nickname"):
@@ -108,4 +117,32 @@ async def capture(api: StripeApi) -> Captured:
                 declared["default"] = True
             entry["prices"].append(declared)
         result.section["products"].append(entry)
+    if not result.section["meters"]:
+        del result.section["meters"]
     return result
+
+
+def _meters(result: Captured, meters: list[dict[str, Any]]) -> dict[str, str]:
+    """Declares the active meters (retired ones are history, not configuration); returns id -> key."""
+    keys: dict[str, str] = {}
+    taken: set[str] = set()
+    for meter in reversed(meters):
+        if meter["status"] != "active":
+            continue
+        entry: dict[str, Any] = {
+            "key": _unique(key_of(meter["event_name"]), taken),
+            "event_name": meter["event_name"],
+            "display_name": meter["display_name"],
+            "aggregation": meter["default_aggregation"]["formula"],
+        }
+        customer_key = (meter.get("customer_mapping") or {}).get("event_payload_key")
+        if customer_key and customer_key != "stripe_customer_id":
+            entry["customer_payload_key"] = customer_key
+        value_key = (meter.get("value_settings") or {}).get("event_payload_key")
+        if value_key and value_key != "value":
+            entry["value_payload_key"] = value_key
+        if meter.get("event_time_window"):
+            entry["event_time_window"] = meter["event_time_window"]
+        keys[meter["id"]] = entry["key"]
+        result.section["meters"].append(entry)
+    return keys

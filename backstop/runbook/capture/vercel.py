@@ -44,8 +44,8 @@ def _key(item: dict[str, Any], taken: set[str]) -> str:
 async def capture(api: VercelApi, projects: list[str]) -> Captured:
     result = Captured({"projects": []})
     listed = await asyncio.gather(*(api.env_vars(project) for project in projects))
+    keys: set[str] = set()  # across projects: a key names the variable's resource and its config secret
     for project, items in zip(projects, listed, strict=True):
-        keys: set[str] = set()
         env: list[dict[str, Any]] = []
         for item in sorted(items, key=lambda i: (i["key"], targets_of(i))):
             targets = targets_of(item)

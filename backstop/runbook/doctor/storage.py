@@ -48,7 +48,8 @@ def state(session: StackSession) -> Check:
 
 
 def backups_folder(folder: Path) -> Check:
-    """Write, read back and delete a probe file where backups go."""
+    """Write, read back and delete a probe file where backups go. A restore needs it: it writes its
+    safety backup, its post-restore backup and its report there."""
     name = "backup folder"
     probe = folder / f".backstop-doctor-{uuid.uuid4().hex}"
     try:
@@ -58,11 +59,16 @@ def backups_folder(folder: Path) -> Check:
         probe.unlink()
     except OSError as exc:
         return failed(
-            name, f"{folder}: {exc.strerror}", f"make {folder} writable, or set BACKSTOP_BACKUPS_DIR"
+            name,
+            f"{folder}: {exc.strerror}",
+            f"make {folder} writable, or set BACKSTOP_BACKUPS_DIR",
+            restore_needs=True,
         )
     if not ok:
-        return failed(name, f"{folder}: a probe file read back differently", "check the disk")
-    return passed(name, f"{folder} is writable")
+        return failed(
+            name, f"{folder}: a probe file read back differently", "check the disk", restore_needs=True
+        )
+    return passed(name, f"{folder} is writable", restore_needs=True)
 
 
 def database(config: Mapping[str, auto.ConfigValue], env: Mapping[str, str]) -> list[Check]:

@@ -1,14 +1,19 @@
 """Each declared vendor's credential: set, of the right kind, authenticating, and for the stack's scope.
 
-Reads only, never a write: a GET of an object that can't exist (404 proves the key authenticates and may
-read that family), the Clerk instance the key belongs to, each scoped Vercel project's variables.
+Never a write: a GET of an object that can't exist (404 proves the key authenticates and may read that
+family), the Clerk instance the key belongs to, each scoped Vercel project's variables. A Stripe key is also
+probed for what a restore writes, with an empty create per family (no parameters): Stripe refuses it before
+writing, with 400 `parameter_missing` when the key may write that family and 403 naming the missing
+`rak_…_write` permission when it may not (a restricted `rk_…` key without it).
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from backstop.plugin.clients import connections
 from backstop.plugin.clients.connections import Connections, MissingCredential
@@ -17,9 +22,15 @@ from backstop.plugin.clients.retry import RetryPolicy
 from backstop.plugin.model import DesiredState
 from backstop.runbook.doctor.check import Check, failed, passed
 
+if TYPE_CHECKING:
+    from backstop.plugin.clients.stripe_client import Collection
+
 QUICK = RetryPolicy(attempts=2, base_delay=0.2, max_delay=1.0, max_retry_after=5.0)
 """A preflight reports a failing service rather than waiting it out."""
 PROBE_ID = "backstop_doctor_probe"
+STRIPE_FAMILIES: tuple[Collection, ...] = ("webhook_endpoints", "products", "prices", "billing_meters")
+"""The Stripe families a backup reads and a restore writes, probed in this order."""
+_PERMISSION = re.compile(r"'(rak_([a-z_]+)_(read|write))'")
 
 
 async def _probe(name: str, call: Callable[[], Awaitable[Check]], how_to_set: str) -> Check:
@@ -55,13 +66,42 @@ async def stripe(document: DesiredState, links: Connections) -> Check:
 
     async def call() -> Check:
         api = connections.stripe_api(links.stripe, QUICK)
-        for collection in ("webhook_endpoints", "products", "prices"):
-            await api.get(collection, f"{PROBE_ID}")
-        return passed(
-            name, f"{mode}-mode key reads webhook endpoints, products and prices", restore_needs=True
-        )
+        for collection in STRIPE_FAMILIES:
+            step = f"reading {collection.replace('_', ' ')}"
+            try:
+                await api.get(collection, PROBE_ID)
+            except VendorError as exc:
+                return _stripe_denied(name, step, exc)
+        for collection in STRIPE_FAMILIES:
+            step = f"an empty create of {collection.replace('_', ' ')}"
+            try:
+                await api.may_write(collection)
+            except VendorError as exc:
+                return _stripe_denied(name, step, exc)
+        families = _listed([collection.replace("_", " ") for collection in STRIPE_FAMILIES])
+        return passed(name, f"{mode}-mode key reads and may write {families}", restore_needs=True)
 
     return await _probe(name, call, how)
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _stripe_denied(name: str, step: str, exc: VendorError) -> Check:
+    """A 403 naming the permission a restricted key lacks, with where to grant it; anything else as _probe."""
+    found = _PERMISSION.search(str(exc)) if exc.status == 403 else None
+    if found is None:
+        raise exc
+    permission, resource, access = found.groups()
+    label = resource.replace("_", " ").title() + "s"
+    return failed(
+        name,
+        f"the key lacks the {permission} permission: Stripe answered 403 to {step}",
+        f"in the Stripe dashboard, Developers → API keys, edit the restricted key and give {label} "
+        f"{access.title()} access ({permission}), or use a key that has it",
+        restore_needs=True,
+    )
 
 
 async def clerk(document: DesiredState, links: Connections) -> Check:

@@ -26,6 +26,7 @@ def _targets(item: Json) -> str:
 NATURAL_KEYS: dict[tuple[str, str], Callable[[Json], str]] = {
     ("stripe", "webhook_endpoints"): lambda i: str(i.get("url")),
     ("stripe", "products"): lambda i: str(i.get("id")),
+    ("stripe", "meters"): lambda i: str(i.get("event_name")),
     ("clerk", "redirect_urls"): lambda i: str(i.get("url")),
     ("clerk", "jwt_templates"): lambda i: str(i.get("name")),
     ("clerk", "allowlist_identifiers"): lambda i: str(i.get("identifier")),

@@ -36,6 +36,32 @@ def stripe_differences(desired: DesiredState, account: dict[str, dict[str, Any]]
         )
         if wanted != got:
             problems.append(f"webhook endpoint {endpoint.key} differs: {got} != {wanted}")
+    meters = list(account.get("billing_meters", {}).values())
+    meter_ids: dict[str, str] = {}
+    for meter in desired.stripe.meters:
+        live_meters = [m for m in meters if m["event_name"] == meter.event_name]
+        matching = [m for m in live_meters if (m["status"] == "active") == meter.active]
+        if not matching:
+            problems.append(f"meter {meter.event_name} is missing")
+            continue
+        live_meter = matching[0]
+        meter_ids[meter.key] = live_meter["id"]
+        got_meter = (
+            live_meter["display_name"],
+            live_meter["default_aggregation"]["formula"],
+            live_meter["customer_mapping"]["event_payload_key"],
+            live_meter["value_settings"]["event_payload_key"],
+            live_meter.get("event_time_window"),
+        )
+        want_meter = (
+            meter.display_name,
+            meter.aggregation,
+            meter.customer_payload_key,
+            meter.value_payload_key,
+            meter.event_time_window,
+        )
+        if got_meter != want_meter:
+            problems.append(f"meter {meter.event_name} differs: {got_meter} != {want_meter}")
     products = account.get("products", {})
     prices = account.get("prices", {}).values()
     for product in desired.stripe.products:
@@ -56,9 +82,19 @@ def stripe_differences(desired: DesiredState, account: dict[str, dict[str, Any]]
                 continue
             live_price = holders[0]
             recurring = live_price.get("recurring") or None
-            got_recurring = (recurring["interval"], recurring["interval_count"]) if recurring else None
+            got_recurring = (
+                (recurring["interval"], recurring["interval_count"], recurring.get("meter"))
+                if recurring
+                else None
+            )
             want_recurring = (
-                (price.recurring.interval, price.recurring.interval_count) if price.recurring else None
+                (
+                    price.recurring.interval,
+                    price.recurring.interval_count,
+                    meter_ids.get(price.recurring.meter or "", price.recurring.meter),
+                )
+                if price.recurring
+                else None
             )
             if (
                 live_price["unit_amount"],

@@ -1,7 +1,8 @@
 """`restore --prune-unmanaged`: remove the live objects in the stack's scope that its document doesn't
 declare, exactly those `backstop drift` lists as unmanaged (`.backstopignore` keeps some).
 
-Stripe products are archived (`active=false`), never deleted; every other object is deleted. Vapi squads
+Stripe products are archived (`active=false`) and meters deactivated, never deleted; every other object
+is deleted. Vapi squads
 go before the assistants they name, and assistants before their tools.
 """
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 ORDER = [
     ("stripe", "webhook_endpoints"),
     ("stripe", "products"),
+    ("stripe", "meters"),
     ("clerk", "webhook_endpoints"),
     ("clerk", "redirect_urls"),
     ("clerk", "jwt_templates"),
@@ -79,6 +81,11 @@ async def _stripe(session: StackSession, _: DesiredState, extras: list[Extra]) -
         if product is not None and product.get("active"):
             await api.update("products", product_id, {"active": False})
             removed.append(Extra("stripe", "products", product_id))
+    events = _wanted(extras, "stripe", "meters")
+    for meter in await api.list_all("billing_meters") if events else []:
+        if meter["event_name"] in events and meter["status"] == "active":
+            await api.set_meter_status(meter["id"], False)
+            removed.append(Extra("stripe", "meters", meter["event_name"]))
     return removed
 
 

@@ -32,6 +32,8 @@ class Report(BaseModel):
     state_imported: bool
     stale_lock_cleared: list[str] = []
     """Locks left by a killed `pulumi` run that the restore cleared before starting."""
+    preflight_warnings: list[str] = []
+    """`backstop doctor`'s failed checks the restore went on without, each with its fix."""
     newer_objects_kept: list[str]
     pruned_unmanaged: list[str] = []
     """Live objects in scope that no document declared, removed (`--prune-unmanaged`; products archived)."""
@@ -68,6 +70,7 @@ class Report(BaseModel):
             ("Safety backup (undo)", self.safety_backup or "none (no prior state)"),
             ("Stack state imported from the backup", "yes" if self.state_imported else "no"),
             ("Stale lock or broken checkpoint of a killed run", ", ".join(self.stale_lock_cleared) or "none"),
+            ("Preflight warnings (doctor's ✗ a restore goes on without)", self._warnings()),
             ("Duration (RTO)", f"{self.duration_seconds:.1f} s"),
             ("Data-loss window", span(self.data_loss_window_seconds)),
             ("Changes applied", json.dumps(self.changes)),
@@ -86,3 +89,7 @@ class Report(BaseModel):
         lines = [f"# Restore report: {self.stack} from {self.backup_id}", "", "| | |", "|---|---|"]
         lines += [f"| {name} | {value} |" for name, value in rows]
         return "\n".join(lines) + "\n"
+
+    def _warnings(self) -> str:
+        """One cell: the lines side by side (a `|` in a detail would end the cell)."""
+        return "; ".join(w.replace("|", "\\|") for w in self.preflight_warnings) or "none"

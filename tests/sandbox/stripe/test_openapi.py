@@ -69,6 +69,27 @@ def test_every_response_matches_the_document(sandbox: SandboxProcess) -> None:
     empty = call("POST", "/v1/products", "name=Empty")
     call("DELETE", f"/v1/products/{empty['id']}")
     call("GET", "/v1/prices/price_missing")
+    meter = call(
+        "POST",
+        "/v1/billing/meters",
+        "display_name=Minutes&event_name=minutes&default_aggregation[formula]=sum&value_settings[event_payload_key]=m",
+    )
+    call("GET", f"/v1/billing/meters/{meter['id']}")
+    call("POST", f"/v1/billing/meters/{meter['id']}", "display_name=Video minutes")
+    call("GET", "/v1/billing/meters?status=active")
+    call(
+        "POST",
+        "/v1/prices",
+        f"product_data[name]=Metered&currency=nzd&unit_amount=150&recurring[interval]=month&recurring[usage_type]=metered&recurring[meter]={meter['id']}",
+    )
+    call(
+        "POST",
+        "/v1/prices",
+        "product_data[name]=M&currency=nzd&unit_amount=1&recurring[interval]=month&recurring[usage_type]=metered",
+    )
+    call("POST", f"/v1/billing/meters/{meter['id']}/deactivate")
+    call("POST", f"/v1/billing/meters/{meter['id']}/reactivate")
+    call("GET", "/v1/billing/meters/mtr_missing")
 
     call.http.auth = ("sk_test_wrong", "")
     call("GET", "/v1/prices")
