@@ -61,7 +61,8 @@ def diagnose_restore(
     config decrypted once for both) and on the document the restore applies (`source` names it), which
     the restore has already validated."""
     environ: Mapping[str, str] = os.environ if env is None else env
-    checks = engine.engine_versions(PROJECT_DIR)
+    # The restore's workspace ran the pinned CLI's `pulumi version` already.
+    checks = engine.engine_versions(PROJECT_DIR, f"v{session.stack.workspace.pulumi_version}")
     checks.append(passed("desired state", f"{source} is valid", restore_needs=True))
     return Diagnosis(session.name, checks + _around(session, document, environ))
 

@@ -242,13 +242,20 @@ def initialise(
             f"variables); nothing was changed live. Set them:\n{commands}\nthen run "
             f"`backstop init --stack {options.stack} --force` again (it keeps them)",
         )
-    with stage("previewing the adoption (a refresh preview: nothing changes)…"):
-        _only_adoptions(session, captured.document)
+    if _holds_objects(session):  # with nothing in the state, a preview can show creates only
+        with stage("previewing the adoption (a refresh preview: nothing changes)…"):
+            _only_adoptions(session, captured.document)
     adopt_all(session, captured.document, session.desired, stage)
     with stage("taking the first backup…"):
         result.backup_id = backup(session, "Initial backup", "manual").manifest.id
     result.next_steps = _next_steps(options.stack, result)
     return result
+
+
+def _holds_objects(session: StackSession) -> bool:
+    return any(
+        not r["type"].startswith(("pulumi:pulumi:", "pulumi:providers:")) for r in session.resources()
+    )
 
 
 def _only_adoptions(session: StackSession, target: Path) -> None:

@@ -25,14 +25,17 @@ def pinned(project: Path) -> dict[str, str]:
     return values
 
 
-def engine_versions(project: Path) -> list[Check]:
-    """`pulumi version` and the language host's build stamp against toolchain/versions.env."""
+def engine_versions(project: Path, cli_version: str | None = None) -> list[Check]:
+    """`pulumi version` and the language host's build stamp against toolchain/versions.env.
+    `cli_version`: what the stack's workspace already read from `pulumi version` (no second run)."""
     want = pinned(project)
     bin_dir = project / ".venv" / "bin"
+    cli = cli_version or ""
     try:
-        cli = subprocess.run(
-            [str(bin_dir / "pulumi"), "version"], capture_output=True, text=True, timeout=60
-        ).stdout.strip()
+        if cli_version is None:
+            cli = subprocess.run(
+                [str(bin_dir / "pulumi"), "version"], capture_output=True, text=True, timeout=60
+            ).stdout.strip()
     except OSError:
         cli = ""
     stamp = bin_dir / "pulumi-language-python.built-from"
