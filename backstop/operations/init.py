@@ -253,9 +253,7 @@ def initialise(
 
 
 def _holds_objects(session: StackSession) -> bool:
-    return any(
-        not r["type"].startswith(("pulumi:pulumi:", "pulumi:providers:")) for r in session.resources()
-    )
+    return any(not r["type"].startswith(("pulumi:pulumi:", "pulumi:providers:")) for r in session.resources())
 
 
 def _only_adoptions(session: StackSession, target: Path) -> None:

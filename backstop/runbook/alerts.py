@@ -1,8 +1,8 @@
 """Alerts: a Slack-compatible message for every alert, and a PagerDuty Events v2 event for serious ones.
 
 Configured by environment (kept out of files): BACKSTOP_SLACK_WEBHOOK_URL, BACKSTOP_PAGERDUTY_ROUTING_KEY
-and optionally BACKSTOP_PAGERDUTY_URL (default Events v2 enqueue). A failed delivery is reported on
-stderr and never hides the command's own result.
+and optionally BACKSTOP_PAGERDUTY_URL (default Events v2 enqueue), and email (alert_email.py). A failed
+delivery is reported on stderr and never hides the command's own result.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any, Literal
 import httpx
 
 from backstop.plugin.clients.retry import RetryPolicy
+from backstop.runbook import alert_email
 
 Severity = Literal["info", "warning", "error", "critical"]
 PAGERDUTY_DEFAULT = "https://events.pagerduty.com/v2/enqueue"
@@ -75,6 +76,11 @@ def send(alert: Alert, slack_url: str | None = None) -> list[str]:
     if routing_key and alert.serious:
         url = os.environ.get("BACKSTOP_PAGERDUTY_URL") or PAGERDUTY_DEFAULT
         targets.append((url, pagerduty_payload(alert, routing_key)))
+    if alert_email.configured(os.environ):
+        mail = alert_email.message(alert.stack, alert.summary, alert.severity, alert.details, os.environ)
+        problem = alert_email.send(mail, os.environ)
+        if problem:
+            problems.append(problem)
     policy = RetryPolicy(attempts=3)
     for url, payload in targets:
         for attempt in range(1, policy.attempts + 1):
