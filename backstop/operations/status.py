@@ -1,7 +1,11 @@
-"""Backup health: backup age against the RPO, the last drift check, success rate, durations, sizes."""
+"""Backup health: backup age against the RPO, the last drift check, success rates (all time and the last
+30 days), durations, sizes, the last restore's RTO and drill, and the backup store's size against its
+limit."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -9,14 +13,53 @@ from typing import Any
 from backstop.operations.notify import notify
 from backstop.runbook.alerts import Alert
 from backstop.runbook.backups import history
-from backstop.runbook.backups.catalogue import list_backups
+from backstop.runbook.backups.catalogue import DATABASE, list_backups
 from backstop.runbook.db.status import database_status
 from backstop.runbook.workspace import backups_dir
 
 RPO = timedelta(hours=24)
+WINDOW = timedelta(days=30)
+STORE_LIMIT_ENV = "BACKSTOP_STORE_MAX_BYTES"
 
 
-def status_of(stack: str, now: datetime) -> dict[str, Any]:
+def _rate(events: list[history.Event]) -> float | None:
+    return (sum(1 for e in events if e.ok) / len(events)) if events else None
+
+
+def _trends(events: list[history.Event], now: datetime) -> dict[str, Any]:
+    """The last 30 days' success rates, the last successful restore's RTO and the last drill."""
+    recent = [e for e in events if now - e.at <= WINDOW]
+    restored = [e for e in events if e.kind == "restore" and e.ok]
+    drills = [e for e in events if e.kind == "drill"]
+    return {
+        "backup_success_rate_30d": _rate([e for e in recent if e.kind == "backup"]),
+        "restore_success_rate_30d": _rate([e for e in recent if e.kind == "restore"]),
+        "drill_success_rate_30d": _rate([e for e in recent if e.kind == "drill"]),
+        "last_restore_at": restored[-1].at.isoformat() if restored else None,
+        "last_restore_rto_seconds": restored[-1].duration_seconds if restored else None,
+        "last_drill_at": drills[-1].at.isoformat() if drills else None,
+        "last_drill_ok": drills[-1].ok if drills else None,
+        "last_drill_scenario": drills[-1].details.get("scenario") if drills else None,
+    }
+
+
+def _store(stack: str, env: Mapping[str, str]) -> dict[str, Any]:
+    """The stack's exports in the backup store, by their manifests, against BACKSTOP_STORE_MAX_BYTES."""
+    size = sum(
+        b.manifest.database.size_bytes
+        for b in list_backups(backups_dir(), stack, DATABASE)
+        if b.manifest and b.manifest.database and b.manifest.status == "complete"
+    )
+    raw = (env.get(STORE_LIMIT_ENV) or "").strip()
+    limit = int(raw) if raw.isdigit() else None
+    return {
+        "store_size_bytes": size,
+        "store_max_bytes": limit,
+        "store_over_limit": bool(limit and size > limit),
+    }
+
+
+def status_of(stack: str, now: datetime, env: Mapping[str, str] | None = None) -> dict[str, Any]:
     backups = [
         b for b in list_backups(backups_dir(), stack) if b.manifest and b.manifest.status == "complete"
     ]
@@ -45,6 +88,8 @@ def status_of(stack: str, now: datetime) -> dict[str, Any]:
         "last_drift_objects": drifts[-1].details.get("drifted") if drifts else None,
         "restores": len(restores),
         "restore_success_rate": (sum(1 for e in restores if e.ok) / len(restores)) if restores else None,
+        **_trends(events, now),
+        **_store(stack, os.environ if env is None else env),
         "database": database_status(backups_dir(), stack, now, RPO),
     }
 
@@ -68,6 +113,13 @@ def prometheus(status: dict[str, Any]) -> str:
         "backstop_last_backup_size_bytes": status["last_backup_size_bytes"],
         "backstop_last_drift_objects": status["last_drift_objects"],
         "backstop_restores_total": status["restores"],
+        "backstop_backup_success_rate_30d": status["backup_success_rate_30d"],
+        "backstop_restore_success_rate_30d": status["restore_success_rate_30d"],
+        "backstop_drill_success_rate_30d": status["drill_success_rate_30d"],
+        "backstop_last_restore_rto_seconds": status["last_restore_rto_seconds"],
+        "backstop_last_drill_ok": None if status["last_drill_ok"] is None else int(status["last_drill_ok"]),
+        "backstop_store_size_bytes": status["store_size_bytes"],
+        "backstop_store_max_bytes": status["store_max_bytes"],
         "backstop_db_last_backup_age_seconds": status["database"]["last_backup_age_seconds"],
         "backstop_db_rpo_breached": int(status["database"]["rpo_breached"]),
         "backstop_db_export_problems": len(status["database"]["export_problems"]),
@@ -100,6 +152,16 @@ def check_status(stack: str, textfile: Path | None) -> dict[str, Any]:
                     "last_backup": status["last_backup_at"] or "never",
                     "age_hours": "n/a" if age is None else f"{age / 3600:.1f}",
                 },
+            )
+        )
+    if status["store_over_limit"]:
+        notify(
+            Alert(
+                "store_over_limit",
+                stack,
+                "the backup store holds more than its limit",
+                "warning",
+                {"size_bytes": status["store_size_bytes"], "limit_bytes": status["store_max_bytes"]},
             )
         )
     database = status["database"]

@@ -24,7 +24,8 @@ PAGERDUTY_DEFAULT = "https://events.pagerduty.com/v2/enqueue"
 @dataclass(frozen=True)
 class Alert:
     kind: str
-    """backup_failed, restore_failed, drill_failed, verification_failed, drift_found, rpo_breached."""
+    """backup_failed, restore_failed, drill_failed, verification_failed, drift_found, rpo_breached,
+    store_over_limit."""
     stack: str
     summary: str
     severity: Severity

@@ -11,6 +11,7 @@ from pathlib import Path
 from backstop.runbook.backups import history
 from backstop.runbook.backups.manifest import Manifest
 from backstop.runbook.db.store import sha256_file
+from tests.receiver import Receiver
 from tests.support import ROOT, VENV_BIN
 
 
@@ -41,6 +42,13 @@ def seed(backups_dir: Path, hours_old: list[float]) -> None:
     for ok, size in ((True, 1000), (False, 0), (True, 1500)):
         history.record(backups_dir, history.event("backup", "prod", started, ok, size_bytes=size))
     history.record(backups_dir, history.event("drift", "prod", started, True, drifted=2))
+    # A month-old failed backup counts in the all-time rate only; the last successful restore took 95 s.
+    old = history.event("backup", "prod", now - timedelta(days=40), False)
+    history.record(backups_dir, old.model_copy(update={"duration_seconds": 3.0}))
+    for ok, seconds in ((True, 95.0), (False, 12.0)):
+        restore = history.event("restore", "prod", now - timedelta(hours=5), ok, backup="prod-x")
+        history.record(backups_dir, restore.model_copy(update={"duration_seconds": seconds}))
+    history.record(backups_dir, history.event("drill", "prod", started, True, scenario="A"))
 
 
 def seed_database(backups_dir: Path, hours_old: list[float]) -> None:
@@ -107,11 +115,16 @@ def test_status_json_and_prometheus(tmp_path: Path) -> None:
     report = json.loads(done.stdout)
     assert 3 * 3600 - 60 < report["last_backup_age_seconds"] < 3 * 3600 + 60
     assert report["rpo_breached"] is False and report["backups"] == 3
-    assert report["backup_runs"] == 3 and report["backup_failures"] == 1
-    assert abs(report["backup_success_rate"] - 2 / 3) < 1e-9
+    assert report["backup_runs"] == 4 and report["backup_failures"] == 2
+    assert report["backup_success_rate"] == 0.5 and abs(report["backup_success_rate_30d"] - 2 / 3) < 1e-9
+    assert report["restore_success_rate_30d"] == 0.5 and report["last_restore_rto_seconds"] == 95.0
+    assert report["last_drill_ok"] is True and report["last_drill_scenario"] == "A"
+    assert report["store_size_bytes"] > 0 and report["store_over_limit"] is False
     assert report["backup_size_growth_bytes"] == 500 and report["last_drift_objects"] == 2
     metrics = textfile.read_text()
-    assert 'backstop_backup_failures_total{stack="prod"} 1' in metrics
+    assert 'backstop_backup_failures_total{stack="prod"} 2' in metrics
+    assert 'backstop_last_restore_rto_seconds{stack="prod"} 95' in metrics
+    assert 'backstop_last_drill_ok{stack="prod"} 1' in metrics
     assert 'backstop_rpo_breached{stack="prod"} 0' in metrics
     assert 'backstop_last_drift_objects{stack="prod"} 2' in metrics
     database = report["database"]
@@ -144,3 +157,29 @@ def test_an_rpo_breach_exits_1(tmp_path: Path) -> None:
 def test_no_backup_at_all_is_a_breach(tmp_path: Path) -> None:
     done = status(tmp_path, "--json")
     assert done.returncode == 1 and json.loads(done.stdout)["last_backup_at"] is None
+
+
+def test_a_store_over_its_limit_alerts_without_failing_the_status(tmp_path: Path) -> None:
+    seed(tmp_path, [3])
+    seed_database(tmp_path, [2, 1])
+    receiver = Receiver()
+    try:
+        env = {
+            **os.environ,
+            "BACKSTOP_BACKUPS_DIR": str(tmp_path),
+            "BACKSTOP_STORE_MAX_BYTES": "10",
+            "BACKSTOP_SLACK_WEBHOOK_URL": f"{receiver.url}/slack",
+        }
+        done = subprocess.run(
+            [str(VENV_BIN / "backstop"), "status", "--stack", "prod"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "of 10 bytes OVER THE LIMIT" in done.stdout
+        [posted] = receiver.posted_to("/slack")
+        assert "the backup store holds more than its limit" in posted["text"]
+    finally:
+        receiver.close()

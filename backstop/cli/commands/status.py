@@ -35,6 +35,23 @@ def command(
             out.print(
                 f"  backups: {status['backups']} kept, {status['backup_runs']} runs, success rate {shown}"
             )
+            recent = status["backup_success_rate_30d"]
+            out.print(
+                f"  last 30 days: backups {_pct(recent)}, restores {_pct(status['restore_success_rate_30d'])}"
+            )
+            rto = status["last_restore_rto_seconds"]
+            if rto is not None:
+                out.print(f"  last restore: {status['last_restore_at']} (RTO {rto:.0f} s)")
+            if status["last_drill_at"]:
+                verdict = "[green]passed[/green]" if status["last_drill_ok"] else "[red]FAILED[/red]"
+                out.print(
+                    f"  last drill: {status['last_drill_scenario']} {status['last_drill_at']} ({verdict})"
+                )
+            if status["store_size_bytes"] or status["store_max_bytes"]:
+                limit = status["store_max_bytes"]
+                over = " [red]OVER THE LIMIT[/red]" if status["store_over_limit"] else ""
+                of = f" of {limit:,}" if limit else ""
+                out.print(f"  backup store: {status['store_size_bytes']:,}{of} bytes{over}")
             drifted = "-" if status["last_drift_objects"] is None else status["last_drift_objects"]
             out.print(
                 f"  last drift check: {status['last_drift_at'] or 'never'} ({drifted} object(s) drifted)"
@@ -52,3 +69,7 @@ def command(
 
         emit(as_json, {"ok": True, **status}, human)
     raise typer.Exit(DRIFT if unhealthy(status) else OK)
+
+
+def _pct(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate:.0%}"
