@@ -23,7 +23,7 @@ from typing import Any
 from pulumi import automation as auto
 from ruamel.yaml import YAML
 
-from backstop.operations import init_database
+from backstop.operations import init_database, init_probe
 from backstop.operations.backup import backup
 from backstop.operations.capture import adopt_all, capture
 from backstop.operations.drift import managed_drift
@@ -196,6 +196,7 @@ def initialise(
     if "convex" in options.vendors:
         deployment, notice = init_database.deployment(options.convex_deployment, environ)
         left_out += [notice] if notice else []
+    init_probe.credentials(chosen, environ, options.vercel_team, options.vercel_projects)
     session = StackSession(options.stack)
     config = PROJECT_DIR / f"Pulumi.{options.stack}.yaml"
     existing = _existing(session, config)

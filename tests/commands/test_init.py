@@ -168,3 +168,23 @@ def test_bad_input_stops_before_anything_is_written(engine: Engine, sandbox: San
     refused = engine.backstop("init", "--stack", "team", "--vendors", "vapi", ok=(2,)).stderr
     assert "BACKSTOP_VAPI_API_KEY: Vapi refused it" in refused and "check the key" in refused
     assert not (engine.project / "Pulumi.team.yaml").exists()
+
+    engine.extra_env.update(BACKSTOP_STRIPE_API_KEY="sk_test_sandbox_not_a_real_key")
+    bad_key = engine.backstop("init", "--stack", "team", "--vendors", "stripe", ok=(2,)).stderr
+    assert "BACKSTOP_STRIPE_API_KEY: Stripe refused it" in bad_key and "nothing was written" in bad_key
+    engine.extra_env.update(credentials(), VERCEL_API_TOKEN=keys("vercel")["team_derrimut"])
+    unseen = engine.backstop(
+        "init",
+        "--stack",
+        "team",
+        "--vendors",
+        "vercel",
+        "--vercel-team",
+        "team_derrimut",
+        "--vercel-project",
+        "prj_NotInThisTeam0000000000001",
+        ok=(2,),
+    ).stderr
+    assert "--vercel-project prj_NotInThisTeam0000000000001: not visible in team team_derrimut" in unseen
+    assert not (engine.project / "Pulumi.team.yaml").exists()
+    assert not (engine.project / "snapshots" / "team.yaml").exists()
