@@ -13,10 +13,7 @@ from collections.abc import Mapping
 from backstop.operations.errors import INPUT_ERROR, Failure
 from backstop.plugin.clients import connections as conn
 from backstop.plugin.clients.errors import NotFound, VendorError
-from backstop.plugin.clients.retry import RetryPolicy
-
-QUICK = RetryPolicy(attempts=2, base_delay=0.2, max_delay=1.0, max_retry_after=5.0)
-PROBE_ID = "backstop_init_probe"
+from backstop.runbook.doctor.vendors import PROBE_ID, QUICK
 
 
 def _refused(setting: conn.Setting, vendor: str, exc: VendorError) -> Failure:

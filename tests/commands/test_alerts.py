@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from backstop.runbook.alerts import Alert, pagerduty_payload, slack_payload
+from tests.commands.test_status import status
 from tests.receiver import Receiver
 from tests.smtp_server import PASSWORD, SmtpServer
 from tests.support import ROOT, VENV_BIN, Engine, SandboxProcess
@@ -102,18 +103,7 @@ def test_an_rpo_breach_is_emailed_over_starttls_with_auth(tmp_path: Path) -> Non
     stderr, naming the relay and never the password, and doesn't change the command's result."""
     server = SmtpServer(tmp_path)
     try:
-
-        def status(smtp: dict[str, str]) -> subprocess.CompletedProcess[str]:
-            env = {**os.environ, "BACKSTOP_BACKUPS_DIR": str(tmp_path / "backups"), **smtp}
-            return subprocess.run(
-                [str(VENV_BIN / "backstop"), "status", "--stack", "prod"],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-
-        done = status(server.env())
+        done = status(tmp_path / "backups", extra=server.env())
         assert done.returncode == 1 and not done.stderr.count("alert email"), done.stderr
         subjects = [str(m["Subject"]) for m in server.inbox.messages]
         breached = [m for m in server.inbox.messages if "no successful backup" in str(m["Subject"])]
@@ -123,7 +113,7 @@ def test_an_rpo_breach_is_emailed_over_starttls_with_auth(tmp_path: Path) -> Non
         assert mail["To"] == "oncall@example.test, cto@example.test"
         assert "stack prod (critical)" in mail.get_payload()
 
-        refused = status(server.env(password="wrong-password"))
+        refused = status(tmp_path / "backups", extra=server.env(password="wrong-password"))
         assert refused.returncode == 1 and len(server.inbox.messages) == len(subjects)
         assert "alert email via 127.0.0.1: authentication refused (535)" in refused.stderr
         assert PASSWORD not in refused.stderr + refused.stdout + done.stderr + done.stdout

@@ -95,8 +95,10 @@ def seed_database(backups_dir: Path, hours_old: list[float]) -> None:
         (folder / "manifest.json").write_text(manifest.model_dump_json(by_alias=True))
 
 
-def status(backups_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "BACKSTOP_BACKUPS_DIR": str(backups_dir)}
+def status(
+    backups_dir: Path, *args: str, extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BACKSTOP_BACKUPS_DIR": str(backups_dir), **(extra or {})}
     return subprocess.run(
         [str(VENV_BIN / "backstop"), "status", "--stack", "prod", *args],
         cwd=ROOT,
@@ -164,19 +166,8 @@ def test_a_store_over_its_limit_alerts_without_failing_the_status(tmp_path: Path
     seed_database(tmp_path, [2, 1])
     receiver = Receiver()
     try:
-        env = {
-            **os.environ,
-            "BACKSTOP_BACKUPS_DIR": str(tmp_path),
-            "BACKSTOP_STORE_MAX_BYTES": "10",
-            "BACKSTOP_SLACK_WEBHOOK_URL": f"{receiver.url}/slack",
-        }
-        done = subprocess.run(
-            [str(VENV_BIN / "backstop"), "status", "--stack", "prod"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        limited = {"BACKSTOP_STORE_MAX_BYTES": "10", "BACKSTOP_SLACK_WEBHOOK_URL": f"{receiver.url}/slack"}
+        done = status(tmp_path, extra=limited)
         assert done.returncode == 0, done.stdout + done.stderr
         assert "of 10 bytes OVER THE LIMIT" in done.stdout
         [posted] = receiver.posted_to("/slack")
