@@ -10,9 +10,10 @@ import pulumi
 
 from backstop.plugin.model import DesiredStateError, load_document, paths
 from backstop.plugin.model.stacks import check_ownership
+from backstop.runbook.approvals.gate import guard
 from components.clerk_auth import ClerkAuth, signing_keys
 from components.stripe_billing import StripeBilling
-from components.values import WEBHOOK_SECRETS_OUTPUT, resolve
+from components.values import WEBHOOK_SECRETS_OUTPUT, Values
 from components.vapi_agent import VapiAgent
 
 stack = pulumi.get_stack()
@@ -30,6 +31,8 @@ except DesiredStateError as exc:
 if desired.stack != stack:
     print(f"{document_path}: stack: declares {desired.stack!r} but this is stack {stack!r}", file=sys.stderr)
     sys.exit(2)
+
+guard(stack, document_path)  # a protected stack's update needs a signed approval (backstop/runbook/approvals)
 
 webhook_secrets: dict[str, pulumi.Output[Any]] = {}
 """Signing secrets Vercel variables can follow, by output path (`stripe.webhook_endpoints.<key>.secret`)."""
@@ -68,6 +71,15 @@ if desired.vapi is not None and desired.scope.vapi is not None:
 
 # Other stacks read these through a StackReference (a preview target fed by the staging stack's endpoints).
 pulumi.export(WEBHOOK_SECRETS_OUTPUT, pulumi.Output.secret(webhook_secrets))
+values = Values(config, webhook_secrets)
+
+if desired.convex is not None and desired.convex.env:
+    assert desired.scope.convex is not None  # the model refuses Convex variables without a scope
+    from components.convex_env import ConvexEnv
+
+    convex_env = ConvexEnv(
+        "convex", desired.convex, desired.scope.convex.deployment, values.resolve(desired.convex.env)
+    )
 
 if desired.vercel is not None and desired.vercel.projects:
     assert desired.scope.vercel is not None  # the model refuses Vercel projects without a scope
@@ -77,5 +89,5 @@ if desired.vercel is not None and desired.vercel.projects:
         "vercel",
         desired.vercel,
         desired.scope.vercel.team,
-        resolve(desired.vercel, config, webhook_secrets),
+        values.resolve(var for _, var in desired.vercel.variables()),
     )

@@ -1,12 +1,14 @@
-"""Where each Vercel variable's value comes from: inline, `secure:` config, or another resource's output."""
+"""Where each Vercel or Convex variable's value comes from: inline, `secure:` config, or another resource's
+output (this stack's, or another stack's through one StackReference per stack)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 import pulumi
 
-from backstop.plugin.model.vercel import VercelSection
+from backstop.plugin.model.vercel import ValueFrom
 
 WEBHOOK_SECRETS_OUTPUT = "webhook_secrets"
 """The stack output mapping `<vendor>.webhook_endpoints.<key>.secret` to that secret (None when unknown)."""
@@ -14,29 +16,40 @@ WEBHOOK_SECRETS_OUTPUT = "webhook_secrets"
 Value = str | pulumi.Output[Any]
 
 
-def resolve(
-    section: VercelSection, config: pulumi.Config, outputs: dict[str, pulumi.Output[Any]]
-) -> dict[str, Value]:
-    references: dict[str, pulumi.StackReference] = {}
-    values: dict[str, Value] = {}
-    for _, var in section.variables():
-        source = var.value_from
-        if source is None:
-            assert var.value is not None
-            values[var.key] = var.value
-        elif source.secret is not None:
-            values[var.key] = config.require_secret(source.secret)
-        elif source.output is not None:
-            values[var.key] = outputs[source.output]
-        else:
-            assert source.stack_output is not None
-            stack, path = source.stack_output.stack, source.stack_output.output
-            if stack not in references:
-                name = f"{pulumi.get_organization()}/{pulumi.get_project()}/{stack}"
-                references[stack] = pulumi.StackReference(f"stack-{stack}", stack_name=name)
-            secrets = references[stack].get_output(WEBHOOK_SECRETS_OUTPUT)
-            values[var.key] = pulumi.Output.secret(secrets.apply(_pick(path)))
-    return values
+class Variable(Protocol):
+    @property
+    def key(self) -> str: ...
+    @property
+    def value(self) -> str | None: ...
+    @property
+    def value_from(self) -> ValueFrom | None: ...
+
+
+class Values:
+    def __init__(self, config: pulumi.Config, outputs: dict[str, pulumi.Output[Any]]) -> None:
+        self.config, self.outputs = config, outputs
+        self.references: dict[str, pulumi.StackReference] = {}
+
+    def resolve(self, variables: Iterable[Variable]) -> dict[str, Value]:
+        values: dict[str, Value] = {}
+        for var in variables:
+            source = var.value_from
+            if source is None:
+                assert var.value is not None
+                values[var.key] = var.value
+            elif source.secret is not None:
+                values[var.key] = self.config.require_secret(source.secret)
+            elif source.output is not None:
+                values[var.key] = self.outputs[source.output]
+            else:
+                assert source.stack_output is not None
+                stack, path = source.stack_output.stack, source.stack_output.output
+                if stack not in self.references:
+                    name = f"{pulumi.get_organization()}/{pulumi.get_project()}/{stack}"
+                    self.references[stack] = pulumi.StackReference(f"stack-{stack}", stack_name=name)
+                secrets = self.references[stack].get_output(WEBHOOK_SECRETS_OUTPUT)
+                values[var.key] = pulumi.Output.secret(secrets.apply(_pick(path)))
+        return values
 
 
 def _pick(path: str) -> Any:

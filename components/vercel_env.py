@@ -54,7 +54,8 @@ class VercelEnv(pulumi.ComponentResource):
             if resolved is None:
                 self.left_untouched.append(var.key)
                 pulumi.log.warn(
-                    f"{var.name} ({', '.join(var.targets)}) follows {_source(var)}, whose signing secret is "
+                    f"{var.name} ({', '.join(var.targets)}) follows "
+                    f"{var.value_from and var.value_from.described}, whose signing secret is "
                     "unknown (adopted or imported): the live variable is left as it is. "
                     "`backstop restore --rotate-secrets` recreates the endpoint to get a new one.",
                     self,
@@ -90,11 +91,3 @@ class VercelEnv(pulumi.ComponentResource):
             ),
             **args,
         )
-
-
-def _source(var: EnvVar) -> str:
-    source = var.value_from
-    assert source is not None
-    if source.stack_output is not None:
-        return f"stack {source.stack_output.stack}'s {source.stack_output.output}"
-    return str(source.output)

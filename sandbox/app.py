@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
+from sandbox.apps import routes as apps_routes
 from sandbox.clerk import routes as clerk_routes
 from sandbox.convex import routes as convex_routes
 from sandbox.core import control
@@ -25,6 +26,8 @@ def build_app(sandbox: Sandbox) -> Starlette:
             *(Mount(vendor.PREFIX, routes=vendor.routes(sandbox)) for vendor in VENDORS),
             # The Convex CLI sends export and import calls to its deployment URL's origin (sandbox/README.md).
             *convex_routes.origin_routes(sandbox),
+            # The apps behind the webhook endpoints (not a vendor: no request log, no coverage row).
+            Mount(apps_routes.PREFIX, routes=apps_routes.routes(sandbox)),
             Mount("/_sandbox", routes=control.routes(sandbox, FIXTURES)),
         ]
     )

@@ -44,6 +44,8 @@ def environment(port: int, project_dir: Path) -> dict[str, str]:
         "BACKSTOP_VAPI_BASE_URL": f"{base}/vapi",
         "BACKSTOP_VERCEL_BASE_URL": f"{base}/vercel",
         "BACKSTOP_CONVEX_BASE_URL": f"{base}/convex",
+        # `backstop check`'s deliveries to https://<host>/<path> go to the apps the sandbox plays.
+        "BACKSTOP_DELIVERY_BASE_URL": f"{base}/apps",
         "BACKSTOP_SANDBOX_STRIPE_KEY_STAGING": stripe["acct_derrimut_staging"],
         "BACKSTOP_SANDBOX_STRIPE_KEY_PROD": stripe["acct_derrimut_prod"],
         # Restricted keys of the staging account: reads everything / reads and writes what a restore writes.

@@ -35,6 +35,7 @@ SLOWEST_FIRST = (
     "tests/sandbox/vercel_plugin/test_engine.py",
     "tests/e2e/test_vercel_adopt.py",
     "tests/e2e/test_stripe_drift_restore.py",
+    "tests/e2e/test_convex_env.py",
     "tests/reliability/test_kill.py",
     "tests/commands/test_backup_drift.py",
     "tests/commands/test_db.py",

@@ -121,6 +121,11 @@ def project_copy(copy: Path) -> Path:
     for shared in (".venv", ".tools", "toolchain"):
         if (ROOT / shared).exists():
             (copy / shared).symlink_to(ROOT / shared)
+    from tests.approvers import write_approvals  # (it reads ROOT from here)
+
+    # The test run's keys, and prod unprotected: a test of something else changes prod without a signed
+    # approval each time; `Engine.protect_prod` puts the committed rules back (tests/approvals, restore, db).
+    write_approvals(copy, protect_prod=False)
     return copy
 
 
@@ -157,6 +162,13 @@ class Engine:
         self.extra_env["BACKSTOP_PROJECT_DIR"] = str(copy)
         return copy
 
+    def protect_prod(self) -> None:
+        """The committed approval rules (prod needs a signed approval) with the test run's keys."""
+        from tests.approvers import write_approvals
+
+        assert self.project != ROOT, "the project copy's approvals.yaml, never the repository's"
+        write_approvals(self.project, protect_prod=True)
+
     def __post_init__(self) -> None:
         with_vercel_plugin(self.pulumi_home)
 
@@ -184,6 +196,8 @@ class Engine:
             BACKSTOP_VAPI_BASE_URL=f"{self.sandbox.url}/vapi",
             BACKSTOP_VERCEL_BASE_URL=f"{self.sandbox.url}/vercel",
             BACKSTOP_CONVEX_BASE_URL=f"{self.sandbox.url}/convex",
+            # `backstop check` (and a restore's checks) deliver to the sandbox's apps, never the internet.
+            BACKSTOP_DELIVERY_BASE_URL=f"{self.sandbox.url}/apps",
             PYTHONUNBUFFERED="1",
         )
         env.update(self.extra_env)
@@ -211,6 +225,7 @@ class Engine:
         env = {
             "BACKSTOP_BACKUPS_DIR": str(self.home / "backups"),
             "BACKSTOP_STORE_URL": str(self.home / "store"),
+            "BACKSTOP_AUDIT_LOG": str(self.home / "audit-log.jsonl"),
             **self.env(),
             "COLUMNS": str(columns),
         }

@@ -85,3 +85,14 @@ def test_every_flag_a_template_uses_exists() -> None:
                 assert flag in help_text, f"{path.name}: `backstop {' '.join(command)}` has no {flag}"
                 seen += 1
     assert seen > 10
+
+
+def test_a_prod_restore_runs_in_a_protected_environment_with_the_reviewers_approval() -> None:
+    workflow = load("backstop-prod-restore.yml")
+    job = workflow["jobs"]["restore"]
+    assert job["environment"] == "production", "GitHub holds the job for the environment's reviewers"
+    assert set(workflow["on"]) == {"workflow_dispatch"}, "never on a schedule"
+    script = "\n".join(step.get("run", "") for step in job["steps"])
+    assert 'backstop restore --stack prod --backup "$BACKUP" --approval "$APPROVAL"' in script
+    assert "backstop audit verify" in script and "snapshots/audit-log.jsonl" in script
+    assert "backstop approve --stack prod --backup" in (FOLDER / "backstop-prod-restore.yml").read_text()

@@ -11,12 +11,14 @@ import sys
 
 import typer
 
-GROUPS = ("sandbox", "db")
+GROUPS = ("sandbox", "db", "audit")
 """Commands with subcommands of their own (a `typer.Typer` named `app` in their module)."""
 COMMANDS = (
+    "approve",
     "backup",
     "capture",
     "backups",
+    "check",
     "doctor",
     "drift",
     "drill",

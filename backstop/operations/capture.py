@@ -11,6 +11,8 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
+from backstop.operations import audit
+from backstop.operations.authorize import for_update
 from backstop.operations.capture_read import VENDORS, read_live
 from backstop.operations.stage import Stage, unseen
 from backstop.plugin.model import DesiredState, parse_document
@@ -36,9 +38,11 @@ def capture(
     vercel_team: str | None,
     stage: Stage = unseen,
     vendors: frozenset[str] = VENDORS,
+    approval: Path | None = None,
 ) -> Captured:
     """Reads, validates and writes the document (to `output`, default the stack's own); readable secret
-    values go into the stack's config, encrypted; `adopt` then runs `pulumi up` to adopt every object."""
+    values go into the stack's config, encrypted; `adopt` then runs `pulumi up` to adopt every object (on a
+    stack approvals.yaml protects, with an approval of the captured document: `approval`)."""
     with stage(f"reading {session.name}'s live configuration…"):
         captured = read_live(session, vercel_projects, vercel_team, vendors)
     text = captured.text()
@@ -50,7 +54,13 @@ def capture(
             {f"{PROGRAM}:{k}": auto.ConfigValue(v, secret=True) for k, v in captured.secrets.items()}
         )
     if adopt:
-        adopt_all(session, target, document, stage)
+        for_update(session.name, target, approval).use("capture --adopt")
+        try:
+            adopt_all(session, target, document, stage)
+        except Exception as exc:
+            audit.failed("capture --adopt", session.name, exc)
+            raise
+        audit.done("capture --adopt", session.name, "ok")
     return Captured(target, captured.not_captured, sorted(captured.secrets))
 
 

@@ -14,6 +14,7 @@ from backstop.operations.errors import INPUT_ERROR, Failure
 from backstop.plugin.clients import connections
 from backstop.plugin.clients.connections import (
     CLERK_SECRET_KEY,
+    CONVEX_ADMIN_KEY,
     STRIPE_API_KEY,
     VAPI_API_KEY,
     VERCEL_TEAM,
@@ -24,6 +25,7 @@ from backstop.plugin.clients.connections import (
 )
 from backstop.plugin.model.vapi import VapiScope
 from backstop.runbook.capture.clerk import capture as capture_clerk
+from backstop.runbook.capture.convex import capture as capture_convex
 from backstop.runbook.capture.stripe import capture as capture_stripe
 from backstop.runbook.capture.vapi import OutsideOrg
 from backstop.runbook.capture.vapi import capture as capture_vapi
@@ -31,7 +33,8 @@ from backstop.runbook.capture.vercel import Captured as CapturedVercel
 from backstop.runbook.capture.vercel import capture as capture_vercel
 from backstop.runbook.session import StackSession
 
-VENDORS = frozenset({"stripe", "clerk", "vapi", "vercel"})
+VENDORS = frozenset({"stripe", "clerk", "vapi", "vercel", "convex"})
+DEPLOYMENT_CONFIG = "platform-config:convexDeployment"
 
 
 def _current(session: StackSession) -> dict[str, Any]:
@@ -123,6 +126,69 @@ def _vapi(
     asyncio.run(read())
 
 
+def _rewire(path: str, old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    """`<vendor>.webhook_endpoints.<key>.secret` of the old document → the path of the endpoint with the
+    same URL in the captured one (capture keys Stripe endpoints by URL), or None."""
+    vendor, _, key, _ = path.split(".")
+    url = next(
+        (e.get("url") for e in _section(old, vendor).get("webhook_endpoints") or [] if e.get("key") == key),
+        None,
+    )
+    found = next(
+        (
+            e["key"]
+            for e in _section(new, vendor).get("webhook_endpoints") or []
+            if url and e.get("url") == url
+        ),
+        None,
+    )
+    return f"{vendor}.webhook_endpoints.{found}.secret" if found else None
+
+
+def _convex(
+    session: StackSession,
+    conn: Connections,
+    scope: dict[str, Any],
+    old: dict[str, Any],
+    result: Capture,
+) -> None:
+    """The deployment is the document's scope.convex.deployment, else the stack's database deployment
+    (`platform-config:convexDeployment`). `old` is the current document: variables it wires to an
+    endpoint stay wired to it when the captured document declares the endpoint."""
+    current = _section(old, "convex")
+    declared = _section(scope, "convex").get("deployment")
+    config = session.config()
+    deployment = declared or (config[DEPLOYMENT_CONFIG].value if DEPLOYMENT_CONFIG in config else None)
+    if not deployment:
+        result.not_captured.append(
+            "convex: environment variables not read (no scope.convex.deployment or platform-config:"
+            "convexDeployment)"
+        )
+        return
+    if not conn.convex.admin_key:
+        if declared:
+            raise Failure(
+                INPUT_ERROR,
+                f"scope.convex names deployment {deployment} but there is no Convex admin key: "
+                f"{CONVEX_ADMIN_KEY.how_to_set}",
+            )
+        result.not_captured.append(f"convex: environment variables not read (no {CONVEX_ADMIN_KEY.key})")
+        return
+
+    async def read() -> None:
+        api = connections.convex_api(conn.convex, deployment)
+        try:
+            captured = await capture_convex(api, current, lambda path: _rewire(path, old, result.document))
+        finally:
+            await api.aclose()
+        scope["convex"] = {"deployment": deployment}
+        if captured.section["env"]:
+            result.document["convex"] = captured.section
+        result.secrets.update(captured.secrets)
+
+    asyncio.run(read())
+
+
 def read_live(
     session: StackSession,
     vercel_projects: list[str],
@@ -153,6 +219,8 @@ def read_live(
         _clerk(conn, scope, _section(current, "clerk"), owner, result)
     if "vapi" in vendors:
         _vapi(session, conn, scope, _section(current, "vapi"), result)
+    if "convex" in vendors:
+        _convex(session, conn, scope, current, result)
     if "vercel" not in vendors:
         return result
 

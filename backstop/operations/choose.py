@@ -1,15 +1,21 @@
-"""Choosing what a restore brings back: the backup (by id, or the newest before a moment) and, for a
-cross-stack restore, the mapping between the two stacks."""
+"""Choosing what a restore brings back: the backup (by id, or the newest before a moment; from its copy in
+the backup store when the git copy is missing or fails its manifest) and, for a cross-stack restore, the
+mapping between the two stacks."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
 
-from backstop.operations.errors import INPUT_ERROR, Failure
+from rich.markup import escape
+
+from backstop.operations.console import err
+from backstop.operations.errors import INPUT_ERROR, VENDOR_ERROR, Failure
 from backstop.runbook.backups.catalogue import Backup, list_backups
+from backstop.runbook.backups.store_copy import CopyRefused, backup_key, recover
+from backstop.runbook.db.store import StoreError
 from backstop.runbook.restore.mapping import Mapping, load_mapping
-from backstop.runbook.workspace import backups_dir
+from backstop.runbook.workspace import backups_dir, select
 
 
 def choose(stack: str, backup_id: str | None, at: datetime | None) -> Backup:
@@ -20,7 +26,7 @@ def choose(stack: str, backup_id: str | None, at: datetime | None) -> Backup:
     if backup_id:
         found = [b for b in backups if b.id == backup_id]
         if not found:
-            raise Failure(INPUT_ERROR, f"no complete backup {backup_id!r} of {stack}; see `backstop backups`")
+            return from_store(stack, backup_id, f"no complete backup {backup_id!r} of {stack} in git")
         chosen = found[0]
     else:
         moment = at or datetime.now(UTC)
@@ -31,9 +37,34 @@ def choose(stack: str, backup_id: str | None, at: datetime | None) -> Backup:
             )
         chosen = max(older, key=lambda b: b.manifest.created_at if b.manifest else moment)
     problem = chosen.verify()
+    if problem and chosen.manifest and chosen.manifest.store_copy:
+        return from_store(stack, chosen.id, f"backup {chosen.id} is damaged in git: {problem}")
     if problem:
         raise Failure(INPUT_ERROR, f"backup {chosen.id} is damaged: {problem}")
     return chosen
+
+
+def from_store(stack: str, backup_id: str, why: str) -> Backup:
+    """The backup's folder put back from its store copy (checked whole first), decrypted with the stack's
+    `dbBackupKey`; a copy that is missing, altered or not this backup's is refused, changing nothing."""
+
+    def key() -> str:
+        return backup_key(stack, {k: v.value for k, v in select(stack).get_all_config().items()})
+
+    try:
+        recovered = recover(backups_dir(), stack, backup_id, key)
+    except CopyRefused as exc:
+        raise Failure(
+            INPUT_ERROR, f"{why}, and its store copy can't be used: {exc}; see `backstop backups`"
+        ) from None
+    except StoreError as exc:
+        raise Failure(VENDOR_ERROR, f"{why}, and the backup store failed: {exc}") from None
+    err.print(
+        f"[yellow]note:[/yellow] {escape(why)}: its folder is back from its store copy (checked against "
+        f"its checksum and manifest) in {escape(str(recovered.folder))}; commit it",
+        soft_wrap=True,
+    )
+    return recovered
 
 
 def mapping_for(source: str, target: str, path: Path | None) -> Mapping | None:

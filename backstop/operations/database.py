@@ -8,10 +8,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from backstop.operations import audit
 from backstop.operations.errors import INPUT_ERROR, VENDOR_ERROR, Failure
 from backstop.operations.notify import first_line, notify
 from backstop.plugin.model import DesiredStateError
 from backstop.runbook.alerts import Alert
+from backstop.runbook.approvals.check import Refused
 from backstop.runbook.backups import history
 from backstop.runbook.backups.manifest import BackupClass, Manifest
 from backstop.runbook.db.backup import back_up
@@ -90,13 +92,18 @@ class DbRestored:
 
 
 def database_restore(
-    backup: str, to: str | None, table: str | None, approved_by: str | None, say: Say
+    backup: str,
+    to: str | None,
+    table: str | None,
+    approved_by: str | None,
+    say: Say,
+    approval: Path | None = None,
 ) -> DbRestored:
     """`backstop db restore`: the restore and its report files, recorded in the history; failing alerts."""
     started = history.now()
     try:
-        report = restore_backup(backup, to, table, approved_by, say)
-    except (DbInputError, DesiredStateError):
+        report = restore_backup(backup, to, table, approved_by, say, approval=approval)
+    except (DbInputError, DesiredStateError, Refused):
         raise
     except Exception as exc:
         stack = to or backup.split("-db-")[0]
@@ -107,6 +114,7 @@ def database_restore(
             backups_dir(),
             history.event("restore", stack, started, False, scope="database", error=str(exc)[:500]),
         )
+        audit.failed("db restore", stack, exc)
         raise
     paths = report.write(backups_dir() / report.stack / "reports")
     if not report.verified:
@@ -132,4 +140,6 @@ def database_restore(
             data_loss_window_seconds=report.data_loss_window_seconds,
         ),
     )
+    result = "verified" if report.verified else "not verified"
+    audit.done("db restore", report.stack, result, report.backup_id, {"tables": len(report.tables_restored)})
     return DbRestored(report, paths)

@@ -182,6 +182,7 @@ def run_drill(session: StackSession, scenario: str) -> DrillReport:
         database_backup_id=db_report.backup_id if db_report else None,
         database_table=db_report.table if db_report else None,
         database_data_loss_window_seconds=db_report.data_loss_window_seconds if db_report else None,
+        checks=report.checks,
     )
 
 

@@ -227,9 +227,8 @@ def initialise(
         result.database = deployment
     session.set_config(values)
     _seed(session, options, chosen, environ)
-    captured = capture(
-        session, None, False, list(options.vercel_projects), options.vercel_team, stage, frozenset(chosen)
-    )
+    read = frozenset([*chosen, "convex"] if deployment else chosen)
+    captured = capture(session, None, False, list(options.vercel_projects), options.vercel_team, stage, read)
     result.not_captured = captured.not_captured
     session.use_document(load_document(captured.document))  # the one init wrote, not the one it replaced
     unset = missing_secrets(session)

@@ -15,7 +15,7 @@ from pyrage import x25519
 
 from backstop.operations.errors import INPUT_ERROR, Failure
 from backstop.runbook.db.settings import (
-    ADMIN_KEY,
+    ADMIN_KEY_CONFIG,
     BACKUP_KEY,
     DEPLOYMENT,
     DEPLOYMENT_NAME,
@@ -59,7 +59,7 @@ def config_values(
     """The stack config that names the deployment; a new backup key only when the stack has none."""
     values = {
         f"{NAMESPACE}:{DEPLOYMENT}": auto.ConfigValue(name),
-        f"{NAMESPACE}:{ADMIN_KEY}": auto.ConfigValue(env[ENV_ADMIN_KEY].strip(), secret=True),
+        ADMIN_KEY_CONFIG: auto.ConfigValue(env[ENV_ADMIN_KEY].strip(), secret=True),
     }
     if f"{NAMESPACE}:{BACKUP_KEY}" not in current:
         values[f"{NAMESPACE}:{BACKUP_KEY}"] = auto.ConfigValue(str(x25519.Identity.generate()), secret=True)

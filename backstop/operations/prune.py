@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from backstop.runbook.backups.catalogue import ALL_KINDS, list_backups
 from backstop.runbook.backups.retention import Decision, decide
+from backstop.runbook.backups.store_copy import delete_copy
 from backstop.runbook.db.exports import delete_export
 from backstop.runbook.workspace import backups_dir
 
@@ -21,7 +22,8 @@ class Pruned:
 
 def prune_backups(stack: str, dry_run: bool) -> Pruned:
     """Configuration and database backups are decided apart (each keeps its newest complete backup); a
-    removed database backup's export is deleted from its backup store first."""
+    removed database backup's export, or configuration backup's store copy, is deleted from its backup
+    store first."""
     found = list_backups(backups_dir(), stack, ALL_KINDS)
     backups = {b.id: b for b in found if b.manifest is not None}
     now = datetime.now(UTC)
@@ -38,5 +40,6 @@ def prune_backups(stack: str, dry_run: bool) -> Pruned:
                 manifest = backups[decision.id].manifest
                 if manifest is not None:
                     delete_export(manifest)
+                    delete_copy(manifest)
                 shutil.rmtree(backups[decision.id].folder)
     return Pruned(decisions, removed)

@@ -16,10 +16,13 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
+from backstop.operations import audit
+from backstop.operations.authorize import for_restore
 from backstop.operations.backup import take_backup
+from backstop.operations.check import check_after
 from backstop.operations.choose import choose, mapping_for
 from backstop.operations.drift import managed_drift, unmanaged_objects
-from backstop.operations.errors import INPUT_ERROR, Failure
+from backstop.operations.errors import Failure
 from backstop.operations.followers import (
     follows,
     out_of_band_writes,
@@ -37,13 +40,13 @@ from backstop.operations.up import changed
 from backstop.plugin.model import DesiredState
 from backstop.runbook.adopt.runner import managed_urns, up_adopting
 from backstop.runbook.alerts import Alert
+from backstop.runbook.approvals.check import Refused
 from backstop.runbook.backups import history
 from backstop.runbook.restore import secrets
-from backstop.runbook.restore.approvals import load_matrix
 from backstop.runbook.restore.prune import prune
 from backstop.runbook.restore.report import Report
 from backstop.runbook.session import StackSession
-from backstop.runbook.workspace import PROJECT_DIR, backups_dir, pulumi_cli
+from backstop.runbook.workspace import backups_dir, pulumi_cli
 
 REAPPLY = "platform-config:reapply"
 
@@ -55,6 +58,8 @@ class Request:
     exact: bool = False
     dry_run: bool = False
     approved_by: str | None = None
+    approval: Path | None = None
+    """The signed approval file (else BACKSTOP_APPROVAL); needed on a stack approvals.yaml protects."""
     drill: bool = False
     """A rehearsal in the sandbox, which needs no approval (the report says so)."""
     from_stack: str | None = None
@@ -85,11 +90,12 @@ def run_restore(session: StackSession, request: Request, stage: Stage = unseen) 
     try:
         with stage(f"restoring {stack}…"):
             report, remaining = restore(session, request)
-    except Failure:
+    except (Failure, Refused):
         raise
     except Exception as exc:
         error = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
         notify(Alert("restore_failed", stack, "restore failed", "critical", {"error": error}))
+        audit.failed("restore", stack, exc)
         raise
     if report is None:
         return Restored(None, remaining, None)
@@ -115,6 +121,7 @@ def run_restore(session: StackSession, request: Request, stage: Stage = unseen) 
             data_loss_window_seconds=report.data_loss_window_seconds,
         ),
     )
+    audit.done("restore", stack, "verified" if report.verified else "drift", report.backup_id, report.changes)
     return Restored(report, remaining, paths)
 
 
@@ -126,19 +133,24 @@ def restore(session: StackSession, request: Request) -> tuple[Report | None, lis
     mapping = mapping_for(source, stack_name, request.mapping_file)
     chosen = choose(source, request.backup_id, request.at)
     assert chosen.manifest is not None
-    refusal = load_matrix(PROJECT_DIR / "approvals.yaml").check(stack_name, "configuration", approved_by)
-    if refusal and not request.drill:
-        raise Failure(INPUT_ERROR, f"refused: {refusal}")
+    pending = (
+        None
+        if request.dry_run
+        else for_restore(stack_name, chosen, request.approval, approved_by, request.drill)
+    )
+    approved_by = pending.approved_by if pending else approved_by
     merged = merged_document(chosen, session.path, mapping, request.exact)
     applying = f"{chosen.id}'s document merged with {session.path}"
     if request.dry_run:
         preflight(session, merged.document, applying)
         return None, plan(session, merged, request.prune_unmanaged)
 
-    created = open_stack(session)
-    warnings = preflight(session, merged.document, applying, created=created)
+    opened = open_stack(session)
+    warnings = preflight(session, merged.document, applying, created=opened.created)
+    assert pending is not None
+    pending.use("restore")
     label = f"Pre-restore backup - {chosen.id} - {started:%Y-%m-%d}"
-    prepared = prepare(session, created, chosen, mapping is None, label, approved_by)
+    prepared = prepare(session, opened, chosen, mapping is None, label, approved_by)
     document = merged.document
     session.path.write_text(merged.text)
     session.use_document(document)
@@ -173,6 +185,8 @@ def restore(session: StackSession, request: Request) -> tuple[Report | None, lis
     secrets_changed = secrets.webhook_secrets(session.outputs()) != secrets_before
     followers = readers_of(session) if secrets_changed else []
     chained = [name for name in followers if request.chain and update_reader(name)]
+    # Signed test deliveries, after the chained readers took the new secrets: do the apps accept them?
+    checks = check_after(session, request.drill)
     post = take_backup(
         session,
         f"Post-restore backup - {chosen.id} - {started:%Y-%m-%d}",
@@ -193,7 +207,7 @@ def restore(session: StackSession, request: Request) -> tuple[Report | None, lis
         exact=request.exact,
         source_stack=source if mapping is not None else None,
         mapping=str(request.mapping_file) if mapping is not None else None,
-        approved_by=approved_by or ("not required: sandbox drill" if request.drill else None),
+        approved_by=approved_by,
         safety_backup=prepared.safety_backup,
         post_restore_backup=post,
         state_imported=prepared.state_imported,
@@ -210,6 +224,7 @@ def restore(session: StackSession, request: Request) -> tuple[Report | None, lis
         changes=changed(result.summary.resource_changes),
         verified=not remaining,
         remaining_drift=remaining,
+        checks=checks,
     )
     return report, remaining
 

@@ -15,6 +15,15 @@ from backstop.runbook.workspace import clear_stale_lock, import_state, repair_ch
 
 
 @dataclass(frozen=True)
+class Opened:
+    created: bool
+    """The stack was gone from the backend and is now created, empty: the restore imports the backup's
+    state into it."""
+    repaired: str | None
+    """What a killed run's unreadable checkpoint was put back from, if it was."""
+
+
+@dataclass(frozen=True)
 class Prepared:
     stale_lock_cleared: list[str]
     state_imported: bool
@@ -22,29 +31,28 @@ class Prepared:
     """The id of the backup that undoes the restore (none when the state was imported: nothing to undo)."""
 
 
-def open_stack(session: StackSession) -> bool:
-    """Whether the stack was gone from the backend and is now created, empty: the restore imports the
-    backup's state into it, and its preflight can read the stack's config and secrets only once it exists.
-    Nothing live changes. (A checkpoint a killed run left unreadable doesn't stop the preflight's reads:
-    `prepare` puts it back.)"""
+def open_stack(session: StackSession) -> Opened:
+    """A stack the preflight can read: a checkpoint a killed run left unreadable is put back first (the
+    engine can't select or read the config of a stack whose checkpoint doesn't load), and a stack gone
+    from the backend is created, empty. Nothing live changes."""
+    repaired = repair_checkpoint(session.name)
     try:
         session.select()
     except auto.errors.StackNotFoundError:
         session.create()
-        return True
-    return False
+        return Opened(True, repaired)
+    return Opened(False, repaired)
 
 
 def prepare(
-    session: StackSession, created: bool, chosen: Backup, own: bool, label: str, approved_by: str | None
+    session: StackSession, opened: Opened, chosen: Backup, own: bool, label: str, approved_by: str | None
 ) -> Prepared:
     """Another stack's state is never imported (`own` False): its URNs and secrets belong to that stack.
 
     An existing stack is refreshed, then exported once: that export says whether it has state and is the
-    one the safety backup keeps. A stack `open_stack` created (`created`) has none."""
-    # A checkpoint the kill truncated first: `pulumi cancel` can't even load it.
-    repaired = repair_checkpoint(session.name)
-    cleared = ([repaired] if repaired else []) + clear_stale_lock(session.name)
+    one the safety backup keeps. A stack `open_stack` created has none."""
+    created = opened.created
+    cleared = ([opened.repaired] if opened.repaired else []) + clear_stale_lock(session.name)
     has_state = False
     if not created:
         session.refresh()

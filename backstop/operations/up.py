@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from backstop.operations import audit
+from backstop.operations.authorize import for_update
 from backstop.operations.stage import Stage, unseen
 from backstop.plugin.model.stacks import check_ownership
 from backstop.runbook.adopt.runner import up_adopting
@@ -28,16 +31,24 @@ class Updated:
     stale_lock_cleared: list[str]
 
 
-def update(session: StackSession, stage: Stage = unseen) -> Updated:
-    """Validates the document and its ownership first; puts back a checkpoint a killed run left unreadable
-    and clears its lock; then the update."""
+def update(session: StackSession, stage: Stage = unseen, approval: Path | None = None) -> Updated:
+    """Validates the document and its ownership first, and the approval a protected stack needs (of this
+    document); puts back a checkpoint a killed run left unreadable and clears its lock; then the update."""
     check_ownership(session.desired, session.path)
+    pending = for_update(session.name, session.path, approval)
     # A checkpoint the kill truncated first: `pulumi cancel` can't even load it.
     repaired = repair_checkpoint(session.name)
     cleared = ([repaired] if repaired else []) + clear_stale_lock(session.name)
-    with stage(f"updating {session.name}…"):
-        result, adopted = up_adopting(session, session.desired)
-    return Updated(changed(result.summary.resource_changes), adopted.keys, adopted.rounds, cleared)
+    pending.use("up")
+    try:
+        with stage(f"updating {session.name}…"):
+            result, adopted = up_adopting(session, session.desired)
+    except Exception as exc:
+        audit.failed("up", session.name, exc)
+        raise
+    changes = changed(result.summary.resource_changes)
+    audit.done("up", session.name, "ok", changes=changes)
+    return Updated(changes, adopted.keys, adopted.rounds, cleared)
 
 
 def changed(resource_changes: Mapping[Any, int] | None) -> dict[str, int]:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sandbox.convex import environment
 from sandbox.convex.state import Deployment, Json
-from sandbox.core.accounts import by_name
+from sandbox.core.accounts import by_name, keys
 from sandbox.core.context import Sandbox
 
 DEPLOYMENTS = {"spotted-gerbil-236": "prod", "quiet-otter-512": "staging"}
@@ -216,8 +217,26 @@ def _seed(d: Deployment, side: str) -> dict[str, list[Json]]:
     return made
 
 
-def derrimut(sandbox: Sandbox) -> dict[str, Any]:
-    """Each deployment's tables, emptied first, with their document counts."""
+ENVIRONMENT: dict[str, dict[str, str]] = {
+    "spotted-gerbil-236": {
+        "CLERK_JWT_ISSUER_DOMAIN": "https://clerk.derrimut247.com.au",
+        "GEMINI_API_KEY": "sandbox-gemini-api-key-not-real",
+        "GEMINI_MODEL": "gemini-2.5-flash",
+        "VAPI_API_KEY": keys("vapi")["org_derrimut"],
+    },
+    "quiet-otter-512": {
+        "CLERK_JWT_ISSUER_DOMAIN": "https://staging-clerk.derrimut247.com.au",
+        "GEMINI_API_KEY": "sandbox-gemini-api-key-not-real",
+        "GEMINI_MODEL": "gemini-2.5-flash",
+        "VAPI_API_KEY": keys("vapi")["org_derrimut"],
+    },
+}
+"""What each deployment's functions read besides the webhook secrets (which `derrimut` is given)."""
+
+
+def derrimut(sandbox: Sandbox, webhook_secrets: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """Each deployment's tables, emptied first, with their document counts; and its environment variables:
+    `ENVIRONMENT` plus `webhook_secrets[deployment]` (the signing secrets its HTTP actions verify with)."""
     created: dict[str, Any] = {}
     for name, side in DEPLOYMENTS.items():
         account = by_name("convex", name)
@@ -226,5 +245,13 @@ def derrimut(sandbox: Sandbox) -> dict[str, Any]:
         for table in list(deployment.tables()):
             deployment.drop_table(table)
         made = _seed(deployment, side)
-        created[name] = {"stack": side, "tables": {table: len(docs) for table, docs in made.items()}}
+        variables = deployment.collection(environment.TABLE)
+        variables.clear()
+        for variable, value in sorted({**ENVIRONMENT[name], **webhook_secrets.get(name, {})}.items()):
+            variables[variable] = {"name": variable, "value": value}
+        created[name] = {
+            "stack": side,
+            "tables": {table: len(docs) for table, docs in made.items()},
+            "environment_variables": sorted(variables),
+        }
     return created

@@ -48,6 +48,11 @@ class QueryRequest(BaseModel):
     args: list[Any] | dict[str, Any] = Field(default_factory=list)
 
 
+class UpdateEnvironmentVariables(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    changes: list[Any]
+
+
 def parse(model: type[M], raw: bytes) -> M:
     try:
         return model.model_validate(json.loads(raw or b"null"))

@@ -1,4 +1,4 @@
-"""The system queries the Convex CLI runs for export and import, by canonical path (`module:function`).
+"""The system queries the Convex CLI runs for export, import and `env`, by canonical path (`module:function`).
 
 Each is a private system query: it needs admin authentication, as `queryPrivateSystem` does.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sandbox.convex import exports
+from sandbox.convex import environment, exports
 from sandbox.convex.state import IMPORTS, Deployment, Json
 
 Query = Callable[[Deployment, Json], Any]
@@ -40,10 +40,23 @@ def _imports(deployment: Deployment, args: Json) -> Any:
     return rows[:20]
 
 
+def _variables(deployment: Deployment, args: Json) -> Any:
+    return environment.listing(deployment)
+
+
+def _variable(deployment: Deployment, args: Json) -> Any:
+    name = args.get("name")
+    if not isinstance(name, str):
+        raise QueryError("ArgumentValidationError: Object is missing the required field `name`.")
+    return environment.get(deployment, name)
+
+
 QUERIES: dict[str, Query] = {
     "_system/cli/exports:getLatest": _latest_export,
     "_system/cli/queryImport:default": _import,
     "_system/cli/queryImport:list": _imports,
+    "_system/cli/queryEnvironmentVariables:default": _variables,
+    "_system/cli/queryEnvironmentVariables:get": _variable,
 }
 
 

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket
 
-from sandbox.convex import exports, imports, models, queries, state, sync, values
+from sandbox.convex import environment, exports, imports, models, queries, state, sync, values
 from sandbox.convex.errors import bad_admin_key, bad_deploy_key, bad_request, envelope, not_found
 from sandbox.convex.state import PREFIX, Deployment, Runtime
 from sandbox.core.accounts import Account, by_key
@@ -25,8 +25,9 @@ from sandbox.core.ratelimit import RateLimit
 
 NOT_EMULATED: tuple[str, ...] = (
     "functions, schemas, indexes, deploys and the rest of the deployment API: only the snapshot export "
-    "and import endpoints and the system queries the CLI runs for them (`_system/cli/exports:getLatest`, "
-    "`_system/cli/queryImport`, `_system/cli/queryImport:list`)",
+    "and import endpoints, the environment variables (`/api/update_environment_variables`) and the system "
+    "queries the CLI runs for them (`_system/cli/exports:getLatest`, `_system/cli/queryImport`, "
+    "`_system/cli/queryImport:list`, `_system/cli/queryEnvironmentVariables` and its `:get`)",
     "the sync protocol's mutations, actions and user (JWT) authentication; queries other than those "
     "system queries answer QueryFailed 'Could not find public function'",
     "components (`componentPath`, `_components/` in a ZIP) and CSV imports",
@@ -51,6 +52,8 @@ DEVIATIONS: tuple[str, ...] = (
     "import error wording beyond Convex's ImportError texts (an _id of another table, an _id that "
     "already exists in append mode) is the sandbox's own (UNCERTAIN)",
     "no rate limits: Convex documents none for these endpoints",
+    "`/api/update_environment_variables` answers `{}` (UNCERTAIN: the CLI ignores the body); the limit "
+    "of 512 variables is the documented one (the backend's knob may differ)",
 )
 
 
@@ -124,6 +127,11 @@ def _operations(runtime: Runtime) -> list[tuple[str, str, Operation]]:
         imports.perform(runtime, deployment, body.importId)
         return Response(status_code=200)
 
+    async def update_variables(request: Request, deployment: Deployment) -> Response:
+        body = models.parse(models.UpdateEnvironmentVariables, await request.body())
+        environment.update(deployment, body.changes)
+        return JSONResponse({})
+
     async def query(request: Request, deployment: Deployment) -> Response:
         body = models.parse(models.QueryRequest, await request.body())
         try:
@@ -142,6 +150,7 @@ def _operations(runtime: Runtime) -> list[tuple[str, str, Operation]]:
         ("POST", "/api/import/finish_upload", finish_upload),
         ("POST", "/api/perform_import", perform_import),
         ("POST", "/api/query", query),
+        ("POST", "/api/update_environment_variables", update_variables),
     ]
 
 

@@ -72,10 +72,13 @@ class Faults:
     def list(self) -> list[dict[str, Any]]:
         return [f.describe() for f in self._faults]
 
-    def decide(self, vendor: str, method: str, route: str) -> Decision:
-        """All matching latency adds up; the first matching status or drop fault that is due fires."""
+    def decide(self, vendor: str, method: str, route: str, *, named_only: bool = False) -> Decision:
+        """All matching latency adds up; the first matching status or drop fault that is due fires.
+        `named_only`: only faults that name `vendor` (not `*`) count, and only they see the request."""
         decision = Decision()
         for fault in self._faults:
+            if named_only and fault.spec.vendor != vendor:
+                continue
             if fault.exhausted() or not fault.matches(vendor, method, route):
                 continue
             fault.seen += 1

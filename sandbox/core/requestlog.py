@@ -20,6 +20,14 @@ class LoggedRequest:
     status: int
 
 
+READS_BY_POST = frozenset({"/api/query", "/{deployment}/api/query"})
+"""Routes that read with a POST (Convex's HTTP query API): not counted as mutating."""
+
+
+def mutating(entry: LoggedRequest) -> bool:
+    return entry.method in {"POST", "PATCH", "PUT", "DELETE"} and entry.route not in READS_BY_POST
+
+
 class RequestLog:
     def __init__(self) -> None:
         self.entries: list[LoggedRequest] = []
@@ -35,10 +43,9 @@ class RequestLog:
     def summary(self) -> dict[str, Any]:
         counts = Counter(f"{e.vendor} {e.method} {e.route}" for e in self.entries)
         per_vendor = Counter(e.vendor for e in self.entries)
-        mutating = sum(1 for e in self.entries if e.method in {"POST", "PATCH", "PUT", "DELETE"})
         return {
             "total": len(self.entries),
-            "mutating": mutating,
+            "mutating": sum(1 for e in self.entries if mutating(e)),
             "by_vendor": dict(per_vendor),
             "by_route": dict(sorted(counts.items())),
             "requests": [asdict(e) for e in self.entries],

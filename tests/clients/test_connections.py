@@ -54,6 +54,9 @@ ALLOWED = {
     ("backstop/operations/drill_sandbox.py", "httpx.get"),
     # Alerts post to the operator's alert webhook (Slack and the like), not to a vendor of the stack.
     ("backstop/runbook/alerts.py", "httpx.post"),
+    # `backstop check` posts signed test events to the stack's apps (its webhook endpoints' URLs), not to
+    # a vendor's API.
+    ("backstop/runbook/check/delivery.py", "httpx.AsyncClient"),
 }
 
 

@@ -88,4 +88,18 @@ def test_bad_input_exits_2_without_calling_any_api(
         failed = engine.backstop(*command, "--stack", STACK, ok=(2,))
         assert f"{bad}:" in failed.stderr and "stripe.products[0].prices[0].currency" in failed.stderr
     assert engine.backstop("drift", "--stack", "nope", ok=(2,)).code == 2
+
+    # A good document, but the store copy can't be encrypted: the stack has no dbBackupKey.
+    del engine.extra_env["BACKSTOP_DESIRED_STATE"]
+    engine.pulumi("config", "rm", "platform-config:dbBackupKey", "--stack", STACK)
+    failed = engine.backstop("backup", "--stack", STACK, "--label", "x", ok=(2,))
+    assert (
+        f"{engine.project / 'Pulumi.staging.yaml'}: config.platform-config:dbBackupKey: missing"
+        in failed.stderr
+    )
+    assert (
+        "pulumi config set --secret dbBackupKey" in failed.stderr
+        and "unset BACKSTOP_STORE_URL" in failed.stderr
+    )
+    assert not list((engine.home / "backups" / STACK).glob("staging-*")), "no backup was taken"
     assert sandbox.requests()["total"] == 0

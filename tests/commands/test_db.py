@@ -4,6 +4,7 @@ versitygw), approvals, reports, and the catalogue's `backups`, `status` and `pru
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from backstop.runbook.db import crypto
+from tests.approvers import forge, key
 from tests.support import ROOT, Engine, S3Server, SandboxProcess
 
 pytestmark = pytest.mark.e2e
@@ -158,17 +160,33 @@ def test_a_prod_restore_needs_the_cto_and_changes_nothing_without(
     seeded: Engine, sandbox: SandboxProcess
 ) -> None:
     engine = seeded
+    engine.protect_prod()
     backup = db_backup(engine, "prod")
     edit(sandbox, break_data, PROD)
     broken = tables(sandbox, PROD)
     calls = convex_requests(sandbox)
-    for approver in ([], ["--approved-by", "Sam Dev"], ["--approved-by", "Eli Lead"]):
+    folder = engine.home / "approvals"
+    folder.mkdir()
+    signed = ("approve", "--stack", "prod", "--backup", backup["id"])
+    lead = engine.backstop(*signed, "--key", str(key("eli")), "--out", str(folder / "eli.json"), ok=(2,))
+    assert "Eli Lead holds eng-lead; approving database of prod needs cto" in lead.stderr
+    digest = hashlib.sha256((engine.home / "backups" / "prod" / backup["id"] / "manifest.json").read_bytes())
+    forged = forge(
+        folder, "eli", stack="prod", backup=backup["id"], manifest_sha256=digest.hexdigest(),
+        kinds=["database"], approver="Eli Lead",
+    )  # fmt: skip
+    for approver, reason in (
+        ([], "missing"),
+        (["--approved-by", "Dana Cto"], "approved-by"),
+        (["--approval", str(forged)], "wrong-role"),
+    ):
         refused = db_restore(engine, "--backup", backup["id"], *approver, ok=(2,))
-        assert refused["error"].startswith("refused:") and "cto" in refused["error"]
+        assert refused["error"].startswith(f"refused ({reason})") and "cto" in refused["error"]
     assert convex_requests(sandbox) == calls, "a refused restore makes no call"
     assert tables(sandbox, PROD) == broken
     assert len(list((engine.home / "backups" / "prod").glob("*/manifest.json"))) == 1, "no safety export"
-    restored = db_restore(engine, "--backup", backup["id"], "--approved-by", "Dana Cto")
+    engine.backstop(*signed, "--key", str(key("dana")), "--out", str(folder / "dana.json"))
+    restored = db_restore(engine, "--backup", backup["id"], "--approval", str(folder / "dana.json"))
     assert restored["report"]["verified"] and restored["report"]["approved_by"] == "Dana Cto"
     assert restored["report"]["stack"] == "prod" and restored["report"]["deployment"] == PROD
 
@@ -293,4 +311,4 @@ def test_the_committed_stacks_name_their_deployments() -> None:
         config = YAML(typ="safe").load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
         assert config["platform-config:convexDeployment"] == deployment
         assert set(config["platform-config:dbBackupKey"]) == {"secure"}
-        assert set(config["platform-config:convexAdminKey"]) == {"secure"}
+        assert set(config["backstop:convexAdminKey"]) == {"secure"}

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 
+from sandbox.core.accounts import keys
+from tests.e2e.vercel_support import PROJECT, variables, vercel_api
 from tests.rewind import Rewind, module_engine
 from tests.support import ROOT, Engine, SandboxProcess
 
@@ -70,12 +74,15 @@ def test_drills_refuse_when_any_vendor_is_real(engine: Engine, sandbox: SandboxP
 def test_scenario_c_brings_back_every_environment_variable(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
+    """Also the signed test deliveries (`backstop check`): they pass after the drill, fail naming the
+    endpoint and the variable once the app's Vercel and Convex secrets are changed out of band, and pass
+    again after a restore."""
     from tests.reliability.test_kill_vercel import lose_everything, small_prod_document
 
     sandbox.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
     folder = tmp_path / "snapshots"
     folder.mkdir()
-    small_prod_document(folder)
+    small_prod_document(folder, convex_secret=True)
     engine.extra_env.update(BACKSTOP_SANDBOX_URL=sandbox.url, BACKSTOP_SNAPSHOTS_DIR=str(folder))
     lose_everything(sandbox)  # prod creates its endpoints, so their secrets are known
     engine.init_stack("prod")
@@ -87,3 +94,54 @@ def test_scenario_c_brings_back_every_environment_variable(
     assert report["restored_exactly"] is True, report["differences"]
     assert report["broken"] == ["vercel prj_DerrimutPlatformSandbox00001: 6 environment variables deleted"]
     assert sandbox.dump()["stripe"]["acct_derrimut_staging"] == staging_before
+    assert report["checks"]["ok"] is True, report["checks"]
+    assert {d["endpoint"]: d["status"] for d in report["checks"]["deliveries"]} == {
+        "stripe.webhook_endpoints.convex-billing": "passed",
+        "stripe.webhook_endpoints.app-payments": "passed",
+    }
+
+    # The app's secrets changed out of band, in Vercel (production) and in the Convex deployment.
+    secrets = [
+        e["secret"] for e in sandbox.dump()["stripe"]["acct_derrimut_prod"]["webhook_endpoints"].values()
+    ]
+    vercel_var = next(e for e in variables(sandbox) if e["key"] == "STRIPE_WEBHOOK_SECRET")
+    with vercel_api(sandbox) as api:
+        api.patch(
+            f"/v9/projects/{PROJECT}/env/{vercel_var['id']}", json={"value": "whsec_tampered_in_vercel"}
+        ).raise_for_status()
+    httpx.post(
+        f"{sandbox.url}/convex/spotted-gerbil-236/api/update_environment_variables",
+        headers={"Authorization": f"Convex {keys('convex')['spotted-gerbil-236']}"},
+        json={"changes": [{"name": "STRIPE_WEBHOOK_SECRET", "value": "whsec_tampered_in_convex"}]},
+    ).raise_for_status()
+    failed = json.loads(engine.backstop("check", "--stack", "prod", "--json", ok=(1,)).stdout)["report"]
+    by_endpoint = {d["endpoint"]: d for d in failed["deliveries"]}
+    app, convex = (by_endpoint[f"stripe.webhook_endpoints.{k}"] for k in ("app-payments", "convex-billing"))
+    assert (app["status"], app["http_status"], convex["status"], convex["http_status"]) == (
+        "failed",
+        400,
+        "failed",
+        400,
+    )
+    assert (
+        '"variable":"STRIPE_WEBHOOK_SECRET"' in app["body"]
+        and f"({PROJECT}), target production" in app["body"]
+    )
+    assert app["verifies_with"] == [
+        f"STRIPE_WEBHOOK_SECRET in Vercel project platform ({PROJECT}), target production (stack prod)"
+    ]
+    assert convex["verifies_with"] == [
+        "STRIPE_WEBHOOK_SECRET in Convex deployment spotted-gerbil-236 (stack prod)"
+    ]
+    assert "backstop restore --stack prod" in app["fix"]
+
+    restored = json.loads(
+        engine.backstop(
+            "restore", "--stack", "prod", "--at", f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%S}", "--json"
+        ).stdout
+    )["report"]
+    assert restored["checks"]["ok"] is True, restored["checks"]
+    assert "STRIPE_WEBHOOK_SECRET (production)" in restored["rewritten"]
+    for secret in [*secrets, "whsec_tampered_in_vercel", "whsec_tampered_in_convex"]:
+        assert secret not in engine.all_output(), "a signing secret reached stdout or stderr"
+        assert not engine.files_containing(secret), "a signing secret reached a file (state, reports)"

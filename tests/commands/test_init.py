@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from backstop.plugin.model import load_document
 from sandbox.core.accounts import keys
 from tests.commands.test_restore_counts import counted
 from tests.support import STRIPE_PROD_KEY, STRIPE_STAGING_KEY, Engine, SandboxProcess
@@ -46,6 +47,7 @@ def configuration(sandbox: SandboxProcess) -> dict[str, Any]:
         "clerk": dump["clerk"]["ins_derrimut_staging"],
         "svix": svix,
         "vapi": dump["vapi"],
+        "convex_env": dump["convex"]["quiet-otter-512"]["_environment_variables"],
     }
 
 
@@ -69,7 +71,16 @@ def test_init_adopts_the_live_accounts_changing_nothing_then_preview_and_drift_a
     )
     assert done["vendors"] == ["stripe", "clerk", "vapi"] and done["backup"].startswith("staging-")
     assert configuration(sandbox) == before, "init changed something live"
+    document = load_document(engine.project / "snapshots" / "staging.yaml")
     assert f"org_id: {VAPI_ORG}" in (engine.project / "snapshots" / "staging.yaml").read_text()
+    assert document.convex is not None and document.scope.convex is not None
+    wiring = {v.name: v.value_from for v in document.convex.env}
+    assert document.clerk is not None
+    (users,) = [e.key for e in document.clerk.webhook_endpoints if e.url.endswith("/clerk-users-webhook")]
+    assert wiring["CLERK_WEBHOOK_SECRET"] and wiring["CLERK_WEBHOOK_SECRET"].output == (
+        f"clerk.webhook_endpoints.{users}.secret"
+    ), "a Convex variable following an endpoint keeps its wiring (to the captured endpoint's key)"
+    assert wiring["GEMINI_API_KEY"] and wiring["GEMINI_API_KEY"].secret == "convex-gemini-api-key"
     assert any("signing secret" in item for item in done["not_captured"])
     set_aside = Path(done["replaced"])
     assert (set_aside / "Pulumi.staging.yaml").exists() and (set_aside / "staging.yaml").exists()
@@ -83,7 +94,7 @@ def test_init_adopts_the_live_accounts_changing_nothing_then_preview_and_drift_a
         done["database"] == "quiet-otter-512"
         and "platform-config:convexDeployment: quiet-otter-512" in config
     )
-    assert "platform-config:convexAdminKey:" in config and "platform-config:dbBackupKey:" in config
+    assert "backstop:convexAdminKey:" in config and "platform-config:dbBackupKey:" in config
     assert "AGE-SECRET-KEY" not in config and not engine.files_containing("AGE-SECRET-KEY-1")
 
     for key in credentials():  # the stack's own config holds the keys now

@@ -3,7 +3,9 @@ checks: it stops on those a restore needs and warns of the others), safety backu
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ import pytest
 import stripe
 from ruamel.yaml import YAML
 
+from tests.approvers import forge, key
 from tests.support import ROOT, STRIPE_PROD_KEY, STRIPE_STAGING_KEY, Engine, SandboxProcess
 
 pytestmark = pytest.mark.e2e
@@ -27,7 +30,7 @@ def write_doc(path: Path, stack: str = STACK, edit: Any = None) -> Path:
     yaml = YAML()
     data = yaml.load((ROOT / "snapshots" / f"{stack}.yaml").read_text())
     del data["stripe"]["products"]  # endpoints are enough here, and keep the runs short
-    for other in ("clerk", "vapi", "vercel"):
+    for other in ("clerk", "vapi", "vercel", "convex"):
         data.pop(other, None)
     if edit is not None:
         edit(data)
@@ -102,17 +105,27 @@ def test_restore_keeps_newer_objects_and_exact_removes_them(
     assert PARTNER["url"] not in endpoints(sandbox) and len(endpoints(sandbox)) == 2
 
 
-def test_undo_a_restore_with_its_safety_backup(
+def test_a_backup_deleted_from_git_restores_from_its_store_copy_and_the_safety_backup_undoes_it(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
     doc = applied(engine, tmp_path)
     v1 = backup(engine, label="v1")
     write_doc(doc, edit=lambda d: d["stripe"]["webhook_endpoints"][0].__setitem__("description", "v2"))
     engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
+    # The git copy is deleted; `backstop backup` also put it in the backup store (the engine's
+    # BACKSTOP_STORE_URL), encrypted to the stack's dbBackupKey.
+    folder = engine.home / "backups" / STACK / v1
+    files = {path.name: path.read_bytes() for path in folder.iterdir()}
+    shutil.rmtree(folder)
 
-    report = json.loads(engine.backstop("restore", "--stack", STACK, "--backup", v1, "--json").stdout)[
-        "report"
-    ]
+    done = engine.backstop("restore", "--stack", STACK, "--backup", v1, "--json")
+    report = json.loads(done.stdout)["report"]
+    assert (
+        f"no complete backup {v1!r} of staging in git: its folder is back from its store copy" in done.stderr
+    )
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == files, "byte for byte"
+    secrets = [e["secret"] for e in endpoints(sandbox).values()]
+    assert not any(s.encode() in data for s in secrets for data in files.values()), "no plaintext secret"
     convex = "https://quiet-otter-512.convex.site/stripe/webhook"
     assert endpoints(sandbox)[convex]["description"] != "v2"
     listed = json.loads(engine.backstop("backups", "--stack", STACK, "--json").stdout)["backups"]
@@ -148,32 +161,92 @@ def test_at_picks_the_newest_backup_before_that_time(
     assert "no complete backup of staging taken at or before" in refused.stderr
 
 
-def test_prod_restore_needs_the_approval_the_matrix_asks_for(
+def approve(engine: Engine, tmp_path: Path, signer: str, *what: str, ok: tuple[int, ...] = (0,)) -> Path:
+    """`backstop approve` as the approver runs it, with their key; the approval file."""
+    out = tmp_path / f"approval-{len(list(tmp_path.glob('approval-*')))}.json"
+    engine.backstop("approve", "--stack", "prod", *what, "--key", str(key(signer)), "--out", str(out), ok=ok)
+    return out
+
+
+def test_prod_changes_need_a_signed_approval_used_once(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
-    doc = applied(engine, tmp_path, stack="prod")
+    """approvals.yaml protects prod: a plain `pulumi up` and a restore each need a signed approval of what
+    they apply; every refusal exits 2 (a `pulumi up` fails) with zero mutating requests."""
+    engine.protect_prod()
+    doc = write_doc(tmp_path / "prod.yaml", stack="prod")
+    engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(doc)
+    engine.init_stack("prod")
+    gated = engine.pulumi("up", "--yes", "--skip-preview", "--stack", "prod", ok=(1,))
+    assert "approvals.yaml protects prod: an update needs an approval of" in gated.output
+    assert f"backstop approve --stack prod --document {doc} --kinds configuration" in gated.output
+    assert sandbox.requests()["mutating"] == 0, "the program stopped before declaring anything"
+    engine.pulumi("preview", "--stack", "prod")  # a preview is never gated
+    applying = approve(engine, tmp_path, "eli", "--document", str(doc))
+    engine.extra_env["BACKSTOP_APPROVAL"] = str(applying)
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", "prod")
+    assert len(endpoints(sandbox, "acct_derrimut_prod")) == 2
+    again = engine.pulumi("up", "--yes", "--skip-preview", "--stack", "prod", ok=(1,))
+    assert "the approval is refused" in again.output and "an approval is good for one run" in again.output
+    del engine.extra_env["BACKSTOP_APPROVAL"]
+
     taken = backup(engine, stack="prod")
+    other = backup(engine, stack="prod", label="another")
     wipe(sandbox, STRIPE_PROD_KEY)
     sandbox.http.delete("/_sandbox/requests")
-
-    refused = engine.backstop("restore", "--stack", "prod", "--backup", taken, ok=(2,))
-    assert "needs approval by eng-lead or cto: pass --approved-by NAME" in refused.stderr
-    wrong = engine.backstop(
-        "restore", "--stack", "prod", "--backup", taken, "--approved-by", "Sam Dev", ok=(2,)
+    developer = approve(engine, tmp_path, "sam", "--backup", taken, ok=(2,))
+    assert not developer.exists(), "Sam Dev holds developer: `backstop approve` won't sign prod for them"
+    prod = {"stack": "prod", "backup": taken}
+    manifest = engine.home / "backups" / "prod" / taken / "manifest.json"
+    digest = hashlib.sha256(manifest.read_bytes()).hexdigest()
+    edited = approve(engine, tmp_path, "eli", "--backup", taken)
+    edited.write_text(edited.read_text().replace('"kinds": [', '"kinds": [\n"database",'))
+    refusals = {
+        "missing": [],
+        "approved-by": ["--approved-by", "Eli Lead"],
+        "other-backup": ["--approval", str(approve(engine, tmp_path, "eli", "--backup", other))],
+        "expired": [
+            "--approval",
+            str(
+                forge(
+                    tmp_path,
+                    "eli",
+                    **prod,
+                    manifest_sha256=digest,
+                    approver="Eli Lead",
+                    expires_at=datetime.now(UTC) - timedelta(minutes=6),
+                )
+            ),
+        ],
+        "wrong-role": [
+            "--approval",
+            str(forge(tmp_path, "sam", **prod, manifest_sha256=digest, approver="Sam Dev")),
+        ],
+        "unknown-key": [
+            "--approval",
+            str(forge(tmp_path, "mallory", **prod, manifest_sha256=digest, approver="Eli Lead")),
+        ],
+        "tampered": ["--approval", str(edited)],
+    }
+    for reason, flags in refusals.items():
+        refused = engine.backstop("restore", "--stack", "prod", "--backup", taken, *flags, ok=(2,))
+        assert f"refused ({reason})" in refused.stderr, refused.stderr
+    assert f"backstop approve --stack prod --backup {taken} --kinds configuration" in " ".join(
+        engine.transcript[-len(refusals)].stderr.split()
     )
-    assert "Sam Dev holds developer" in wrong.stderr
     assert sandbox.requests()["mutating"] == 0, "a refused restore changes nothing"
 
-    # Approved, but the preflight finds a test-mode Stripe key in the live-mode stack: it stops first.
+    # Approved, but the preflight finds a test-mode Stripe key in the live-mode stack: it stops first,
+    # and the approval is not spent.
+    approval = approve(engine, tmp_path, "eli", "--backup", taken)
     engine.pulumi("config", "set", "--secret", "backstop:stripeApiKey", STRIPE_STAGING_KEY, "--stack", "prod")
     live, catalogue, declared = (
         sandbox.dump(),
         sorted((engine.home / "backups" / "prod").rglob("*")),
         doc.read_text(),
     )
-    stopped = engine.backstop(
-        "restore", "--stack", "prod", "--backup", taken, "--approved-by", "Eli Lead", ok=(2,)
-    )
+    restore = ("restore", "--stack", "prod", "--backup", taken, "--approval", str(approval))
+    stopped = engine.backstop(*restore, ok=(2,))
     assert (
         "✗ stripe: API key: a test-mode key, but the document's scope.stripe.mode is live" in stopped.stderr
     )
@@ -189,11 +262,7 @@ def test_prod_restore_needs_the_approval_the_matrix_asks_for(
     assert doc.read_text() == declared, "the document is not rewritten"
     engine.pulumi("config", "set", "--secret", "backstop:stripeApiKey", STRIPE_PROD_KEY, "--stack", "prod")
 
-    done = json.loads(
-        engine.backstop(
-            "restore", "--stack", "prod", "--backup", taken, "--approved-by", "Eli Lead", "--json"
-        ).stdout
-    )
+    done = json.loads(engine.backstop(*restore, "--json").stdout)
     assert done["report"]["approved_by"] == "Eli Lead" and done["report"]["verified"] is True
     assert len(endpoints(sandbox, "acct_derrimut_prod")) == 2
     markdown = Path(done["files"][1]).read_text()
@@ -202,6 +271,37 @@ def test_prod_restore_needs_the_approval_the_matrix_asks_for(
     post = next(b for b in manifests if b["id"] == done["report"]["post_restore_backup"])
     folder = engine.home / "backups" / "prod" / post["id"]
     assert json.loads((folder / "manifest.json").read_text())["approved_by"] == "Eli Lead"
+    writes = sandbox.writes()
+    replayed = engine.backstop(*restore, ok=(2,))
+    assert "refused (replayed)" in replayed.stderr and sandbox.writes() == writes
+
+    # `backstop up` with the CTO's approval of the restored document, then the audit log of both changes.
+    engine.backstop(
+        "up", "--stack", "prod", "--approval", str(approve(engine, tmp_path, "dana", "--document", str(doc)))
+    )
+    log = engine.home / "audit-log.jsonl"
+    verified = json.loads(engine.backstop("audit", "verify", "--json").stdout)
+    assert verified["ok"] and verified["records"] == 2, verified
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(r["operation"], r["approval"]["signer"], r["result"]) for r in records] == [
+        ("restore", "Eli Lead", "verified"),
+        ("up", "Dana Cto", "ok"),
+    ]
+    assert records[0]["backup"] == taken and records[0]["approval"]["digest"] == digest
+    assert records[0]["actor"]["user"] and records[0]["changes"].get("create") == 2
+    intact = log.read_text()
+    lines = intact.splitlines()
+    first = json.loads(lines[0])
+    first["changes"]["create"] = 1
+    log.write_text("\n".join([json.dumps(first, sort_keys=True, separators=(",", ":")), lines[1]]) + "\n")
+    edited = json.loads(engine.backstop("audit", "verify", "--json", ok=(1,)).stdout)
+    assert any(
+        "record 2: its previous-record hash doesn't match record 1: record 1 was edited" in p
+        for p in edited["problems"]
+    )
+    log.write_text(lines[0] + "\n")  # the last record deleted: the chain holds, prod's head doesn't
+    truncated = json.loads(engine.backstop("audit", "verify", "--json", ok=(1,)).stdout)
+    assert truncated["problems"][0].startswith("prod: its state backend names record 2")
 
 
 def test_restore_into_a_stack_whose_state_was_lost_adopts(

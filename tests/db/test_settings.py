@@ -39,7 +39,7 @@ def test_every_problem_names_the_file_and_key_without_the_secret() -> None:
         "Pulumi.prod.yaml: config.platform-config:convexDeployment: 'Not A Name' is not a deployment name"
         in text
     )
-    assert "config.platform-config:convexAdminKey: missing" in text
+    assert "config.backstop:convexAdminKey: missing" in text
     assert "config.platform-config:dbBackupKey: not a valid age identity" in text
     assert "canary" not in text
     with pytest.raises(DesiredStateError, match="must start with AGE-SECRET-KEY-1"):

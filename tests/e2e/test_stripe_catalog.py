@@ -24,7 +24,7 @@ def sdk(sandbox: SandboxProcess) -> stripe.StripeClient:
 def document(tmp_path: Path, edit: Any = None) -> Path:
     yaml = YAML()
     data = yaml.load((ROOT / "snapshots" / "staging.yaml").read_text())
-    for vendor in ("clerk", "vapi", "vercel"):  # Stripe's own tests: the other vendors have theirs
+    for vendor in ("clerk", "vapi", "vercel", "convex"):  # Stripe's own tests: the other vendors have theirs
         data.pop(vendor, None)
         data["scope"].pop(vendor, None)
     if edit is not None:

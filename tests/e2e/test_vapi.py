@@ -32,7 +32,7 @@ def vapi_document(tmp_path: Path, stack: str, edit: Any = None) -> Path:
     """A copy of the stack's document with its Vapi part only (the other vendors have their own tests)."""
     yaml = YAML()
     data = yaml.load((ROOT / "snapshots" / f"{stack}.yaml").read_text())
-    for vendor in ("stripe", "clerk", "vercel"):
+    for vendor in ("stripe", "clerk", "vercel", "convex"):
         data.pop(vendor, None)
         data["scope"].pop(vendor, None)
     if edit is not None:

@@ -22,7 +22,7 @@ def documents(tmp_path: Path, keep: tuple[str, ...] = ("stripe", "vercel")) -> P
     yaml = YAML()
     for stack in ("staging", "prod"):
         data = yaml.load((ROOT / "snapshots" / f"{stack}.yaml").read_text())
-        for section in ("clerk", "vapi", "vercel", "stripe"):
+        for section in ("clerk", "vapi", "vercel", "stripe", "convex"):
             if section not in keep:
                 data.pop(section, None)
         if "stripe" in data:

@@ -13,9 +13,9 @@ from pydantic.alias_generators import to_camel
 
 from backstop.plugin.provider.dispatcher import REGISTRY, all_handlers
 from backstop.plugin.provider.resource import ResourceHandler
-from backstop.plugin.resources import clerk, stripe, vapi
+from backstop.plugin.resources import clerk, convex, stripe, vapi
 
-MODULES = (stripe, clerk, vapi)
+MODULES = (stripe, clerk, vapi, convex)
 
 
 class _Spec:

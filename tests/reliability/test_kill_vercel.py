@@ -36,13 +36,16 @@ KEPT_VARIABLES = (
 )
 
 
-def small_prod_document(folder: Path) -> Path:
-    """prod's Stripe endpoints and six of its variables, one following an endpoint's secret."""
+def small_prod_document(folder: Path, convex_secret: bool = False) -> Path:
+    """prod's Stripe endpoints and six of its variables, one following an endpoint's secret; with
+    `convex_secret`, also the Convex deployment's STRIPE_WEBHOOK_SECRET, which follows the other endpoint."""
     yaml = YAML()
     data = yaml.load((ROOT / "snapshots" / "prod.yaml").read_text())
-    for section in ("clerk", "vapi"):
+    for section in ("clerk", "vapi", *(() if convex_secret else ("convex",))):
         data.pop(section, None)
         data["scope"].pop(section, None)
+    if convex_secret:
+        data["convex"]["env"] = [v for v in data["convex"]["env"] if v["name"] == "STRIPE_WEBHOOK_SECRET"]
     data["stripe"].pop("products")
     project = data["vercel"]["projects"][0]
     project["env"] = [v for v in project["env"] if v["key"] in KEPT_VARIABLES]

@@ -19,10 +19,13 @@ def command(
     backup_class: Annotated[BackupClass, typer.Option("--class", help="Retention class")] = "manual",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
 ) -> None:
-    """Refresh the stack, export it and write a backup with its manifest; prints the backup id."""
+    """Refresh the stack, export it and write a backup with its manifest; prints the backup id.
+
+    With BACKSTOP_STORE_URL set, the backup folder is also put in the backup store, encrypted with age to
+    the stack's dbBackupKey."""
     with failures(as_json):
         with out.status(f"backing up {stack} (refresh, then export)…"):
-            taken = backup(StackSession(stack), label, backup_class)
+            taken = backup(StackSession(stack), label, backup_class, offsite=True)
         manifest, folder = taken.manifest, taken.folder
         emit(
             as_json,

@@ -17,7 +17,8 @@ def command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
 ) -> None:
     """List backups (configuration and database), newest first, checking each one's files against its
-    manifest, and each database export in its backup store against its checksum."""
+    manifest, and each database export or configuration backup's store copy in its backup store against
+    its checksum."""
     with failures(as_json):
         rows = backup_rows(stack)
 
@@ -25,11 +26,12 @@ def command(
             table = Table(title=f"backups of {stack}")
             # An id is what the next command needs (`restore --backup ID`): never cut, the label wraps.
             table.add_column("id", no_wrap=True, min_width=max((len(str(r["id"])) for r in rows), default=2))
-            for column in ("kind", "age", "class", "label", "size", "status"):
+            for column in ("kind", "age", "class", "label", "size", "store", "status"):
                 table.add_column(column, overflow="fold")
             for row in rows:
                 age = f"{row['age_hours']} h" if row["age_hours"] is not None else "?"
                 status = "ok" if row["status"] == "ok" else f"[red]{row['problem'] or 'failed'}[/red]"
+                copy = row["store_copy"]["status"] if row["store_copy"] else "-"
                 table.add_row(
                     str(row["id"]),
                     str(row["kind"]),
@@ -37,6 +39,7 @@ def command(
                     str(row["class"]),
                     str(row["label"]),
                     f"{row['size_bytes']} B",
+                    copy,
                     status,
                 )
             out.print(table if rows else f"no backups of {stack}")

@@ -30,11 +30,27 @@ def command(
         typer.Option("--vercel-project", help="A Vercel project id this stack owns (default: its scope)"),
     ] = None,
     vercel_team: Annotated[str | None, typer.Option("--vercel-team", help="The projects' team id")] = None,
+    approval: Annotated[
+        Path | None,
+        typer.Option(
+            "--approval",
+            envvar="BACKSTOP_APPROVAL",
+            help="With --adopt on a protected stack: a signed approval of the captured document",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
 ) -> None:
     """Read the live configuration into snapshots/<stack>.yaml and list what could not be read."""
     with failures(as_json):
-        captured = capture(StackSession(stack), output, adopt, vercel_project or [], vercel_team, out.status)
+        captured = capture(
+            StackSession(stack),
+            output,
+            adopt,
+            vercel_project or [],
+            vercel_team,
+            out.status,
+            approval=approval,
+        )
         missing = captured.not_captured
         emit(
             as_json,

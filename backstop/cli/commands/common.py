@@ -6,7 +6,8 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
 
 import typer
 from pulumi.automation import errors as auto_errors
@@ -18,6 +19,21 @@ from backstop.plugin.clients.connections import MissingCredential
 from backstop.plugin.clients.errors import VendorError
 from backstop.plugin.model import DesiredStateError
 from backstop.runbook.adopt.runner import AdoptionError
+from backstop.runbook.approvals.check import Refused
+
+ApprovedBy = Annotated[
+    str | None,
+    typer.Option("--approved-by", help="Approver's name, on a stack approvals.yaml doesn't protect"),
+]
+Approval = Annotated[
+    Path | None,
+    typer.Option(
+        "--approval",
+        envvar="BACKSTOP_APPROVAL",
+        help="Signed approval file (`backstop approve`), needed on a stack approvals.yaml protects",
+    ),
+]
+"""The two ways a restore names its approver, shared by `restore` and `db restore`."""
 
 
 def emit(as_json: bool, document: dict[str, Any], human: Callable[[], None]) -> None:
@@ -30,7 +46,8 @@ def emit(as_json: bool, document: dict[str, Any], human: Callable[[], None]) -> 
 def fail(code: int, message: str, as_json: bool) -> NoReturn:
     if as_json:
         sys.stdout.write(json.dumps({"ok": False, "exit_code": code, "error": message}) + "\n")
-    err.print(f"[bold red]error:[/bold red] {escape(message)}")
+    # Never wrapped: a path or a command in the message must stay whole to be copied.
+    err.print(f"[bold red]error:[/bold red] {escape(message)}", soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -43,6 +60,8 @@ def failures(as_json: bool) -> Iterator[None]:
         fail(INPUT_ERROR, str(exc), as_json)
     except Failure as exc:
         fail(exc.code, str(exc), as_json)
+    except Refused as exc:
+        fail(INPUT_ERROR, f"refused ({exc.reason}): {exc}", as_json)
     except MissingCredential as exc:
         fail(INPUT_ERROR, str(exc), as_json)
     except AdoptionError as exc:

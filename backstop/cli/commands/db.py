@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from backstop.cli.commands.common import emit, failures
+from backstop.cli.commands.common import Approval, ApprovedBy, emit, failures
 from backstop.operations.console import err, out
 from backstop.operations.database import database_backup, database_failures, database_restore
 from backstop.operations.errors import DRIFT, OK
@@ -61,14 +61,13 @@ def restore_command(
         str | None, typer.Option("--to", help="Stack to restore into (default: the backup's own)")
     ] = None,
     table: Annotated[str | None, typer.Option("--table", help="Restore only this table")] = None,
-    approved_by: Annotated[
-        str | None, typer.Option("--approved-by", help="Approver, per approvals.yaml")
-    ] = None,
+    approved_by: ApprovedBy = None,
+    approval: Approval = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
 ) -> None:
     """Safety export, import with replace, verify counts and a sample. Exit 0 verified, 1 not."""
     with failures(as_json), database_failures():
-        restored = database_restore(backup, to, table, approved_by, progress())
+        restored = database_restore(backup, to, table, approved_by, progress(), approval)
         report, paths = restored.report, restored.files
 
         def human() -> None:

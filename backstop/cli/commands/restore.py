@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from backstop.cli.commands.common import emit, failures
+from backstop.cli.commands.common import Approval, ApprovedBy, emit, failures
 from backstop.operations.console import out
 from backstop.operations.errors import DRIFT, OK
 from backstop.operations.restore import Request, run_restore
@@ -56,9 +56,8 @@ def command(
             help="Also remove live objects in the stack's scope that no document declares (see drift)",
         ),
     ] = False,
-    approved_by: Annotated[
-        str | None, typer.Option("--approved-by", help="Approver, per approvals.yaml")
-    ] = None,
+    approved_by: ApprovedBy = None,
+    approval: Approval = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
 ) -> None:
     """Restore a stack from a backup, then verify. First runs `backstop doctor`'s checks (a --dry-run
@@ -75,6 +74,7 @@ def command(
         exact,
         dry_run,
         approved_by,
+        approval,
         from_stack=from_stack,
         mapping_file=mapping,
         rotate_secrets=rotate_secrets,

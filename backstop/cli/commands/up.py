@@ -8,6 +8,7 @@ imported and the update runs again.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -20,11 +21,19 @@ from backstop.runbook.session import StackSession
 
 def command(
     stack: Annotated[str, typer.Option(help="Stack to update")],
+    approval: Annotated[
+        Path | None,
+        typer.Option(
+            "--approval",
+            envvar="BACKSTOP_APPROVAL",
+            help="Signed approval of the document (`backstop approve --document`), on a protected stack",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
 ) -> None:
     """Apply the desired state, adopting existing Vercel variables instead of failing on ENV_CONFLICT."""
     with failures(as_json):
-        updated = update(StackSession(stack), out.status)
+        updated = update(StackSession(stack), out.status, approval)
         changes, adopted = updated.changes, updated.adopted
         emit(
             as_json,

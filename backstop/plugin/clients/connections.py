@@ -12,6 +12,8 @@ Every setting is read from the stack config first (the `backstop:` keys the plug
 | Svix base URL      | `backstop:svixBaseUrl`    | `BACKSTOP_SVIX_BASE_URL`     |
 | Vapi API key       | `backstop:vapiApiKey`     | `BACKSTOP_VAPI_API_KEY`      |
 | Vapi base URL      | `backstop:vapiBaseUrl`    | `BACKSTOP_VAPI_BASE_URL`     |
+| Convex admin key   | `backstop:convexAdminKey` | `BACKSTOP_CONVEX_ADMIN_KEY`  |
+| Convex base URL    | `backstop:convexBaseUrl`  | `BACKSTOP_CONVEX_BASE_URL`   |
 | Vercel API token   | `vercel:apiToken`         | `VERCEL_API_TOKEN`           |
 | Vercel team        | `vercel:team`             | `VERCEL_TEAM`                |
 | Vercel base URL    | (environment only)        | `BACKSTOP_VERCEL_BASE_URL`   |
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # each client is imported when first built: a command needs one or two vendors' SDKs
     from backstop.plugin.clients.clerk_client import ClerkApi
+    from backstop.plugin.clients.convex_client import ConvexApi
     from backstop.plugin.clients.retry import RetryPolicy
     from backstop.plugin.clients.stripe_client import StripeApi
     from backstop.plugin.clients.svix_client import SvixApi
@@ -82,6 +85,10 @@ CLERK_BASE_URL = Setting("backstop:clerkBaseUrl", "BACKSTOP_CLERK_BASE_URL", "Cl
 SVIX_BASE_URL = Setting("backstop:svixBaseUrl", "BACKSTOP_SVIX_BASE_URL", "Svix base URL")
 VAPI_API_KEY = Setting("backstop:vapiApiKey", "BACKSTOP_VAPI_API_KEY", "Vapi API key", secret=True)
 VAPI_BASE_URL = Setting("backstop:vapiBaseUrl", "BACKSTOP_VAPI_BASE_URL", "Vapi base URL")
+CONVEX_ADMIN_KEY = Setting(
+    "backstop:convexAdminKey", "BACKSTOP_CONVEX_ADMIN_KEY", "Convex admin or deploy key", secret=True
+)
+CONVEX_BASE_URL = Setting("backstop:convexBaseUrl", "BACKSTOP_CONVEX_BASE_URL", "Convex base URL")
 VERCEL_TOKEN = Setting("vercel:apiToken", "VERCEL_API_TOKEN", "Vercel API token", secret=True)
 VERCEL_TEAM = Setting("vercel:team", "VERCEL_TEAM", "Vercel team")
 VERCEL_BASE_URL = Setting(None, "BACKSTOP_VERCEL_BASE_URL", "Vercel base URL")
@@ -149,6 +156,18 @@ class VapiSettings:
 
 
 @dataclass(frozen=True)
+class ConvexSettings:
+    admin_key: str | None = field(default=None, repr=False)
+    base_url: str | None = None
+    """Set (a sandbox, a self-hosted backend): a deployment's URL is `<base>/<deployment>`; unset, it is
+    `https://<deployment>.convex.cloud`."""
+
+    def deployment_url(self, deployment: str) -> str:
+        base = (self.base_url or "").rstrip("/")
+        return f"{base}/{deployment}" if base else f"https://{deployment}.convex.cloud"
+
+
+@dataclass(frozen=True)
 class VercelSettings:
     token: str | None = field(default=None, repr=False)
     team: str | None = None
@@ -164,6 +183,7 @@ class Connections:
     svix: SvixSettings = field(default_factory=SvixSettings)
     vapi: VapiSettings = field(default_factory=VapiSettings)
     vercel: VercelSettings = field(default_factory=VercelSettings)
+    convex: ConvexSettings = field(default_factory=ConvexSettings)
 
     @classmethod
     def resolve(cls, config: Config, env: Mapping[str, str] | None = None) -> Connections:
@@ -178,6 +198,7 @@ class Connections:
             svix=SvixSettings(get(SVIX_BASE_URL)),
             vapi=VapiSettings(get(VAPI_API_KEY), get(VAPI_BASE_URL)),
             vercel=VercelSettings(get(VERCEL_TOKEN), get(VERCEL_TEAM), get(VERCEL_BASE_URL)),
+            convex=ConvexSettings(get(CONVEX_ADMIN_KEY), get(CONVEX_BASE_URL)),
         )
 
     def __repr__(self) -> str:
@@ -187,7 +208,8 @@ class Connections:
             f"clerk_base_url={self.clerk.base_url!r}, svix_base_url={self.svix.base_url!r}, "
             f"vapi_api_key={_hidden(self.vapi.api_key)}, vapi_base_url={self.vapi.base_url!r}, "
             f"vercel_token={_hidden(self.vercel.token)}, vercel_team={self.vercel.team!r}, "
-            f"vercel_base_url={self.vercel.base_url!r})"
+            f"vercel_base_url={self.vercel.base_url!r}, convex_admin_key={_hidden(self.convex.admin_key)}, "
+            f"convex_base_url={self.convex.base_url!r})"
         )
 
 
@@ -220,6 +242,15 @@ def vapi_api(settings: VapiSettings, policy: RetryPolicy | None = None) -> VapiA
     from backstop.plugin.clients.vapi_client import VapiApi
 
     return VapiApi(_require(settings.api_key, VAPI_API_KEY), settings.base_url, policy)
+
+
+def convex_api(settings: ConvexSettings, deployment: str, policy: RetryPolicy | None = None) -> ConvexApi:
+    """The deployment's admin API (the one `npx convex env` uses)."""
+    from backstop.plugin.clients.convex_client import ConvexApi
+
+    return ConvexApi(
+        _require(settings.admin_key, CONVEX_ADMIN_KEY), settings.deployment_url(deployment), policy
+    )
 
 
 def vercel_api(settings: VercelSettings, policy: RetryPolicy | None = None) -> VercelApi:

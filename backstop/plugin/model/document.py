@@ -8,6 +8,7 @@ from pydantic import model_validator
 
 from backstop.plugin.model.clerk import ClerkScope, ClerkSection
 from backstop.plugin.model.common import Strict
+from backstop.plugin.model.convex import ConvexScope, ConvexSection
 from backstop.plugin.model.stripe import StripeScope, StripeSection
 from backstop.plugin.model.vapi import VapiScope, VapiSection, document_scope
 from backstop.plugin.model.vercel import VercelScope, VercelSection
@@ -20,6 +21,7 @@ class Scope(Strict):
     vercel: VercelScope | None = None
     vapi: VapiScope | None = None
     clerk: ClerkScope | None = None
+    convex: ConvexScope | None = None
 
 
 class DesiredState(Strict):
@@ -37,6 +39,7 @@ class DesiredState(Strict):
             return handler(data)
 
     clerk: ClerkSection | None = None
+    convex: ConvexSection | None = None
 
     @model_validator(mode="after")
     def _inside_scope(self) -> DesiredState:
@@ -62,6 +65,24 @@ class DesiredState(Strict):
                 and self.scope.clerk.environment == "production"
             ):
                 raise ValueError("clerk.instance_settings.development_origin: development instances only")
+        return self
+
+    @model_validator(mode="after")
+    def _convex_inside_scope(self) -> DesiredState:
+        if self.convex is None or not self.convex.env:
+            return self
+        if self.scope.convex is None:
+            raise ValueError(
+                "declares convex.env but scope.convex is missing: name the stack's Convex deployment "
+                "(scope.convex.deployment: e.g. spotted-gerbil-236)"
+            )
+        for var in self.convex.env:
+            source = var.value_from
+            if source is not None and source.output is not None and self.output_owner(source.output) is None:
+                raise ValueError(
+                    f"Convex variable {var.key!r}: value_from.output {source.output} names an object this "
+                    "document does not declare"
+                )
         return self
 
     @model_validator(mode="after")

@@ -1,4 +1,5 @@
-"""Rules across the stacks of one project: a Vercel project's variables belong to exactly one stack."""
+"""Rules across the stacks of one project: a Vercel project's variables, and a Convex deployment's, belong
+to exactly one stack."""
 
 from __future__ import annotations
 
@@ -25,17 +26,34 @@ def sibling_documents(path: Path, stack: str) -> dict[str, DesiredState]:
 
 
 def check_ownership(document: DesiredState, path: Path) -> None:
-    """Refuse a Vercel project that another stack's document also claims."""
-    if document.scope.vercel is None:
-        return
+    """Refuse a Vercel project or a Convex deployment that another stack's document also claims."""
+    siblings = (
+        sibling_documents(path, document.stack) if document.scope.vercel or document.scope.convex else {}
+    )
     problems = [
+        Problem(
+            str(path),
+            "scope.convex.deployment",
+            f"deployment {document.scope.convex.deployment} is also claimed by stack {name} "
+            f"({path.parent / (name + '.yaml')}); a deployment's variables belong to exactly one stack",
+        )
+        for name, other in siblings.items()
+        if document.scope.convex is not None
+        and other.scope.convex is not None
+        and other.scope.convex.deployment == document.scope.convex.deployment
+    ]
+    if document.scope.vercel is None:
+        if problems:
+            raise DesiredStateError(problems)
+        return
+    problems += [
         Problem(
             str(path),
             "scope.vercel.projects",
             f"project {project} is also claimed by stack {name} ({path.parent / (name + '.yaml')}); "
             "a project's variables belong to exactly one stack",
         )
-        for name, other in sibling_documents(path, document.stack).items()
+        for name, other in siblings.items()
         if other.scope.vercel is not None
         for project in document.scope.vercel.projects
         if project in other.scope.vercel.projects

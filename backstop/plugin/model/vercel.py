@@ -57,6 +57,12 @@ class ValueFrom(Strict):
     def follows_output(self) -> bool:
         return self.secret is None
 
+    @property
+    def described(self) -> str:
+        if self.stack_output is not None:
+            return f"stack {self.stack_output.stack}'s {self.stack_output.output}"
+        return str(self.output) if self.output is not None else f"config {self.secret}"
+
 
 class EnvVar(Strict):
     key: Key

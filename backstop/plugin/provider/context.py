@@ -12,6 +12,7 @@ from backstop.plugin.provider.config import ProviderConfig
 
 if TYPE_CHECKING:  # connections imports each vendor's client when the first handler needs it
     from backstop.plugin.clients.clerk_client import ClerkApi
+    from backstop.plugin.clients.convex_client import ConvexApi
     from backstop.plugin.clients.stripe_client import StripeApi
     from backstop.plugin.clients.svix_client import SvixApi
     from backstop.plugin.clients.vapi_client import VapiApi
@@ -66,6 +67,7 @@ class ProviderContext:
         self._clerk: ClerkApi | None = None
         self._clerk_instance: Json | None = None
         self._svix: SvixApi | None = None
+        self._convex: dict[str, ConvexApi] = {}
 
     def lock(self, name: str) -> asyncio.Lock:
         """One lock per name, for changes that must not interleave (a product's default price)."""
@@ -97,6 +99,15 @@ class ProviderContext:
             except MissingCredential as exc:
                 raise ProviderError(str(exc)) from None
         return self._clerk
+
+    def convex(self, deployment: str) -> ConvexApi:
+        """The deployment's admin API, one client per deployment."""
+        if deployment not in self._convex:
+            try:
+                self._convex[deployment] = connections.convex_api(self.config.connections.convex, deployment)
+            except MissingCredential as exc:
+                raise ProviderError(str(exc)) from None
+        return self._convex[deployment]
 
     async def clerk_instance(self) -> Json:
         """The instance the Clerk key belongs to (GET /v1/instance, once per process)."""

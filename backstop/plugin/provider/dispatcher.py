@@ -46,6 +46,7 @@ REGISTRY: dict[str, str] = {
     "backstop:vapi:Tool": "vapi_tool:ToolHandler",
     "backstop:vapi:Assistant": "vapi_assistant:AssistantHandler",
     "backstop:vapi:Squad": "vapi_squad:SquadHandler",
+    "backstop:convex:EnvironmentVariable": "convex_environment_variable:EnvironmentVariableHandler",
 }
 
 

@@ -20,6 +20,15 @@ _CONFIG = {
     "svixBaseUrl": {"type": "string", "description": "Svix API base URL (default: from the portal token)."},
     "vapiApiKey": {"type": "string", "secret": True, "description": "Vapi private API key of the org."},
     "vapiBaseUrl": {"type": "string", "description": "Vapi API base URL (default: https://api.vapi.ai)."},
+    "convexAdminKey": {
+        "type": "string",
+        "secret": True,
+        "description": "Convex deployment admin or deploy key.",
+    },
+    "convexBaseUrl": {
+        "type": "string",
+        "description": "Convex base URL: a deployment is <base>/<name> (default: https://<name>.convex.cloud).",
+    },
     "batchedReads": {"type": "boolean", "description": "List whole collections once per process."},
 }
 

@@ -45,6 +45,23 @@ class DatabaseExport(BaseModel):
     """The age recipient (public key) it is encrypted to."""
 
 
+class StoreCopy(BaseModel):
+    """A configuration backup's off-site copy: its folder as a gzipped tar, encrypted with age to the
+    stack's `dbBackupKey`, in the backup store. The tar's own manifest.json is this manifest without
+    `store_copy` (which names the tar, so can't be inside it)."""
+
+    model_config = ConfigDict(extra="forbid")
+    store: str
+    """The store's URL (a folder or s3://bucket/prefix)."""
+    object: str
+    """The object's key in the store."""
+    sha256: str
+    """Of the encrypted object, as stored."""
+    size_bytes: int
+    recipient: str
+    """The age recipient (public key) it is encrypted to."""
+
+
 class Manifest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -66,6 +83,8 @@ class Manifest(BaseModel):
     kind: Kind = "configuration"
     database: DatabaseExport | None = None
     """For kind "database": the export in the backup store."""
+    store_copy: StoreCopy | None = None
+    """For kind "configuration", when `BACKSTOP_STORE_URL` was set: the folder's copy in the backup store."""
 
     @field_validator("label")
     @classmethod

@@ -9,7 +9,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+from backstop.runbook.approvals.authorize import authorize
+from backstop.runbook.approvals.check import Expected
 from backstop.runbook.backups.catalogue import DATABASE, Backup, list_backups
+from backstop.runbook.backups.manifest import MANIFEST, sha256
 from backstop.runbook.db import convex_cli, crypto, settings, verify
 from backstop.runbook.db.backup import take_db_backup
 from backstop.runbook.db.convex_cli import Say
@@ -19,8 +22,7 @@ from backstop.runbook.db.report import DbRestoreReport
 from backstop.runbook.db.settings import DbSettings
 from backstop.runbook.db.snapshot import Snapshot, one_table
 from backstop.runbook.db.store import Store, default_url, open_store, sha256_file
-from backstop.runbook.restore.approvals import load_matrix
-from backstop.runbook.workspace import PROJECT_DIR, backups_dir
+from backstop.runbook.workspace import backups_dir
 
 
 def find(backups_dir: Path, backup_id: str) -> Backup:
@@ -124,19 +126,20 @@ def restore_backup(
     say: Say,
     drill: bool = False,
     env: Mapping[str, str] = os.environ,
+    approval: Path | None = None,
 ) -> DbRestoreReport:
     """The whole `backstop db restore`: the approval (not needed in a sandbox drill) is checked before
     anything else, so a refused restore reads and changes nothing."""
     chosen = find(backups_dir(), backup_id)
     assert chosen.manifest is not None and chosen.manifest.database is not None
     target_stack = to_stack or chosen.manifest.stack
-    refusal = load_matrix(PROJECT_DIR / "approvals.yaml").check(target_stack, "database", approved_by)
-    if refusal and not drill:
-        raise DbInputError(f"refused: {refusal}")
+    digest = sha256(chosen.folder / MANIFEST)
+    expected = Expected(target_stack, "database", "restore", backup=chosen.id, manifest_sha256=digest)
+    pending = authorize(expected, approval, approved_by, drill)
     store = open_store(chosen.manifest.database.store)
     safety_store = open_store(default_url(env))
     source = settings.load(chosen.manifest.stack, env)
     target = source if target_stack == source.stack else settings.load(target_stack, env)
-    if drill:
-        approved_by = approved_by or "not required: sandbox drill"
-    return restore_db(chosen, source, target, store, safety_store, backups_dir(), table, approved_by, say)
+    pending.use("db restore")
+    approver = pending.approved_by
+    return restore_db(chosen, source, target, store, safety_store, backups_dir(), table, approver, say)

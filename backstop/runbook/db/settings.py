@@ -3,8 +3,9 @@
 - `convexDeployment`: the deployment name, e.g. `spotted-gerbil-236`;
 - `convexUrl` (optional): the deployment URL; default `https://<deployment>.convex.cloud`, or, when
   `BACKSTOP_CONVEX_BASE_URL` is set (the sandbox), `<that URL>/<deployment>`;
-- `convexAdminKey` (secret): an admin or deploy key of that deployment (env fallback
-  BACKSTOP_CONVEX_ADMIN_KEY);
+- `backstop:convexAdminKey` (secret): an admin or deploy key of that deployment, which the `backstop`
+  plugin uses for the deployment's environment variables too (a stack set up before it was shared may
+  keep it as `platform-config:convexAdminKey`; env fallback BACKSTOP_CONVEX_ADMIN_KEY);
 - `dbBackupKey` (secret): the age identity (`AGE-SECRET-KEY-1…`) exports are encrypted to.
 """
 
@@ -24,6 +25,8 @@ from backstop.runbook.workspace import PROJECT_DIR, select
 NAMESPACE = "platform-config"
 DEPLOYMENT, URL, ADMIN_KEY, BACKUP_KEY = "convexDeployment", "convexUrl", "convexAdminKey", "dbBackupKey"
 ENV_BASE_URL, ENV_ADMIN_KEY = "BACKSTOP_CONVEX_BASE_URL", "BACKSTOP_CONVEX_ADMIN_KEY"
+ADMIN_KEY_CONFIG = f"backstop:{ADMIN_KEY}"
+"""Where the admin key lives: the plugin's namespace, so the plugin and the db commands share one key."""
 DEPLOYMENT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
@@ -64,13 +67,15 @@ def resolve(stack: str, config: Mapping[str, str | None], env: Mapping[str, str]
         url = f"{base}/{deployment}" if base else f"https://{deployment}.convex.cloud"
     if url and not url.startswith(("https://", "http://")):
         problems.append(Problem(where, f"config.{NAMESPACE}:{URL}", "must be an http(s) URL"))
-    admin_key = value(ADMIN_KEY) or env.get(ENV_ADMIN_KEY, "").strip()
+    admin_key = (
+        (config.get(ADMIN_KEY_CONFIG) or "").strip() or value(ADMIN_KEY) or env.get(ENV_ADMIN_KEY, "").strip()
+    )
     if not admin_key:
         problems.append(
             Problem(
                 where,
-                f"config.{NAMESPACE}:{ADMIN_KEY}",
-                f"missing: `pulumi config set --secret {ADMIN_KEY} <admin or deploy key>` "
+                f"config.{ADMIN_KEY_CONFIG}",
+                f"missing: `pulumi config set --secret {ADMIN_KEY_CONFIG} <admin or deploy key>` "
                 f"(or {ENV_ADMIN_KEY})",
             )
         )

@@ -142,6 +142,19 @@ class S3Store:
         self._call(f"deleting {key}", self.client.delete_object, Bucket=self.bucket, Key=self._key(key))
 
 
+def object_problem(store: Store, key: str, digest: str) -> str | None:
+    """None when `key` is in the store with the sha256 `digest`, else what is wrong."""
+    try:
+        found = store.checksum(key)
+    except StoreError as exc:
+        return f"the backup store can't be read: {exc}"
+    if found is None:
+        return f"{key} is missing from {store.url}"
+    if found != digest:
+        return f"{key} in {store.url} does not match its checksum"
+    return None
+
+
 def _inside_git(path: Path) -> Path | None:
     for folder in [path, *path.parents]:
         if (folder / ".git").exists():

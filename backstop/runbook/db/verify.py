@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from backstop.runbook.backups.manifest import Manifest
 from backstop.runbook.db.snapshot import Snapshot, canonical
-from backstop.runbook.db.store import Store, StoreError
+from backstop.runbook.db.store import Store, object_problem
 
 SAMPLE_SIZE = 25
 
@@ -68,12 +68,4 @@ def stored_problem(manifest: Manifest, store: Store) -> str | None:
     database = manifest.database
     if database is None:
         return "the manifest names no database export"
-    try:
-        found = store.checksum(database.object)
-    except StoreError as exc:
-        return f"the backup store can't be read: {exc}"
-    if found is None:
-        return f"{database.object} is missing from {database.store}"
-    if found != database.sha256:
-        return f"{database.object} in {database.store} does not match its checksum"
-    return None
+    return object_problem(store, database.object, database.sha256)

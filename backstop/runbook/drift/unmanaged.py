@@ -34,6 +34,7 @@ NATURAL_KEYS: dict[tuple[str, str], Callable[[Json], str]] = {
     ("vapi", "tools"): _function_name,
     ("vapi", "assistants"): lambda i: str(i.get("name")),
     ("vapi", "squads"): lambda i: str(i.get("name")),
+    ("convex", "env"): lambda i: str(i.get("name")),
 }
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from backstop.runbook.check.report import CheckReport
 from backstop.runbook.reports import write_pair
 
 
@@ -34,6 +35,8 @@ class DrillReport(BaseModel):
     database_table: str | None = None
     """Scenario B: the one table restored."""
     database_data_loss_window_seconds: float | None = None
+    checks: CheckReport | None = None
+    """The restore's signed test deliveries (`backstop check`): reported, not part of the verdict."""
 
     def write(self, folder: Path) -> tuple[Path, Path]:
         return write_pair(
@@ -71,4 +74,7 @@ class DrillReport(BaseModel):
         ]
         if self.differences:
             lines += ["", "Not back as declared:", *(f"- {d}" for d in self.differences)]
+        if self.checks is not None:
+            lines += ["", f"Application checks (signed test deliveries): {self.checks.summary()}"]
+            lines += [f"- {line}" if not line.startswith(" ") else line for line in self.checks.lines()]
         return "\n".join(lines) + "\n"

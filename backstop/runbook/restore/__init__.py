@@ -1,1 +1,2 @@
-"""Restore semantics: which backup, what to apply (the merge), who may approve, and the report."""
+"""Restore semantics: which backup, what to apply (the merge), and the report (who may approve is
+backstop/runbook/approvals)."""

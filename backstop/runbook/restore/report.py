@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from backstop.runbook.check.report import CheckReport
 from backstop.runbook.reports import span, write_pair
 
 
@@ -51,6 +52,8 @@ class Report(BaseModel):
     changes: dict[str, int]
     verified: bool
     remaining_drift: list[str]
+    checks: CheckReport | None = None
+    """`backstop check` at the end: signed test deliveries to the endpoints (reported; not the verdict)."""
 
     def write(self, folder: Path) -> tuple[Path, Path]:
         return write_pair(
@@ -84,11 +87,18 @@ class Report(BaseModel):
             ("Unmanaged objects removed (--prune-unmanaged)", ", ".join(self.pruned_unmanaged) or "none"),
             ("Verified (refresh preview, no changes)", "yes" if self.verified else "NO"),
             ("Remaining drift", ", ".join(self.remaining_drift) or "none"),
+            ("Application checks (signed test deliveries)", self._checks()),
             ("Post-restore backup", self.post_restore_backup or "none"),
         ]
         lines = [f"# Restore report: {self.stack} from {self.backup_id}", "", "| | |", "|---|---|"]
         lines += [f"| {name} | {value} |" for name, value in rows]
         return "\n".join(lines) + "\n"
+
+    def _checks(self) -> str:
+        if self.checks is None:
+            return "not run"
+        failed = [d.line() for d in self.checks.deliveries if d.status in ("failed", "not_checkable")]
+        return "; ".join([self.checks.summary(), *failed]).replace("|", "\\|")
 
     def _warnings(self) -> str:
         """One cell: the lines side by side (a `|` in a detail would end the cell)."""
