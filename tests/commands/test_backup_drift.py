@@ -56,20 +56,27 @@ def test_drift_reports_and_exits_1_then_0_once_restored(engine: Engine, sandbox:
     engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
     assert engine.backstop("drift", "--stack", STACK).code == 0
     client = stripe.StripeClient(STRIPE_STAGING_KEY, base_addresses={"api": f"{sandbox.url}/stripe"})
-    endpoints = client.v1.webhook_endpoints.list().data
-    client.v1.webhook_endpoints.delete(endpoints[0].id)
-    client.v1.webhook_endpoints.update(endpoints[1].id, params={"disabled": True})
+    by_url = {e.url: e for e in client.v1.webhook_endpoints.list().data}
+    billing = by_url.pop("https://quiet-otter-512.convex.site/stripe/webhook")
+    (app_payments,) = by_url.values()
+    client.v1.webhook_endpoints.delete(billing.id)
+    client.v1.webhook_endpoints.update(app_payments.id, params={"disabled": True})
     client.v1.products.update("no-lock-in", params={"active": False})
     mutations = sandbox.config_writes()
 
     report = json.loads(engine.backstop("drift", "--stack", STACK, "--json", ok=(1,)).stdout)
     assert report["in_sync"] is False
     found = {(c["name"], c["op"]) for c in report["managed"]}
-    assert ("stripe-product-no-lock-in", "update") in found
-    assert {op for _, op in found} == {"create", "update"} and len(found) == 3
+    assert found == {
+        ("stripe-webhook-convex-billing", "create"),
+        ("stripe-webhook-app-payments", "update"),
+        ("stripe-product-no-lock-in", "update"),
+        # The Convex variable following the recreated endpoint's secret gets the new one.
+        ("convex-env-stripe-webhook-secret", "update"),
+    }
     assert sandbox.config_writes() == mutations, "drift changes nothing live"
     human = engine.backstop("drift", "--stack", STACK, ok=(1,))
-    assert "drift in staging: 3 object(s)" in human.stdout
+    assert "drift in staging: 4 object(s)" in human.stdout
 
     engine.pulumi("up", "--refresh", "--yes", "--skip-preview", "--stack", STACK)
     assert json.loads(engine.backstop("drift", "--stack", STACK, "--json").stdout)["in_sync"] is True
