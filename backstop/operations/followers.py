@@ -6,17 +6,20 @@ from __future__ import annotations
 import asyncio
 
 from pulumi import automation as auto
+from rich.markup import escape
 
+from backstop.operations.console import err
 from backstop.operations.errors import INPUT_ERROR, Failure
 from backstop.plugin.clients.vercel_client import trigger_deploy_hook
 from backstop.plugin.model import DesiredState
 from backstop.plugin.model.stacks import sibling_documents
 from backstop.runbook.adopt.runner import created_times, live_variables, up_adopting
 from backstop.runbook.adopt.vercel import ENV_TYPE
+from backstop.runbook.approvals.matrix import FILE, load_matrix
 from backstop.runbook.drift import vercel
 from backstop.runbook.restore import secrets
 from backstop.runbook.session import StackSession
-from backstop.runbook.workspace import last_update_end, select
+from backstop.runbook.workspace import PROJECT_DIR, last_update_end, select
 
 
 def out_of_band_writes(session: StackSession, document: DesiredState) -> list[vercel.OutOfBand]:
@@ -87,7 +90,19 @@ def readers_of(session: StackSession) -> list[str]:
 
 
 def update_reader(stack_name: str) -> bool:
-    """The chained update of a stack that reads the restored one's secrets."""
+    """The chained update of a stack that reads the restored one's secrets; False (left to update next,
+    with how) for a stack approvals.yaml protects: its update needs its own signed approval, and the
+    restore that got here is done and must not fail on it."""
+    roles = load_matrix(PROJECT_DIR / FILE).required(stack_name, "configuration")
+    if roles is not None:
+        name = escape(stack_name)
+        err.print(
+            f"[yellow]warning:[/yellow] not chained: {FILE} protects {name}, whose update needs an approval "
+            f"by {' or '.join(roles)}: `backstop approve --stack {name} --document snapshots/{name}.yaml "
+            f"--key …`, then `backstop up --stack {name} --approval FILE`",
+            soft_wrap=True,
+        )
+        return False
     reader = StackSession(stack_name)
     with reader.program_env():
         up_adopting(reader, reader.desired)
