@@ -87,7 +87,7 @@ def approve(
         signature = sign(payload.canonical(), key)
     except (SigningError, BadKey) as exc:
         raise Failure(INPUT_ERROR, str(exc)) from None
-    target = out or Path.cwd() / out_name(stack, payload.backup, payload.document_sha256, payload.drill)
+    target = out or Path.cwd() / out_name(stack, payload.backup, payload.document_sha256)
     target.write_text(ApprovalFile(approval=payload, signature=signature).text())
     return target, payload
 

@@ -6,31 +6,30 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.apps import state
-from sandbox.apps.models import CONVEX_RECEIVERS, NEXTJS_RECEIVERS, Host
+from sandbox.apps.models import CONVEX_RECEIVERS, NEXTJS_RECEIVERS, Host, Target
 from sandbox.core.context import Sandbox
 
 TEAM, PROJECT, APP = "team_derrimut", "prj_DerrimutPlatformSandbox00001", "derrimut-platform"
+NEXTJS_HOSTS: dict[str, Target] = {
+    "www.derrimut247.com.au": "production",
+    "staging.derrimut247.com.au": "preview",
+}
 CONVEX_DEPLOYMENTS = ("spotted-gerbil-236", "quiet-otter-512")
 
 
 def derrimut(sandbox: Sandbox) -> dict[str, Any]:
     hosts = {
-        "www.derrimut247.com.au": Host(
-            app=APP,
-            runtime="vercel",
-            team=TEAM,
-            project=PROJECT,
-            target="production",
-            receivers=list(NEXTJS_RECEIVERS),
-        ),
-        "staging.derrimut247.com.au": Host(
-            app=APP,
-            runtime="vercel",
-            team=TEAM,
-            project=PROJECT,
-            target="preview",
-            receivers=list(NEXTJS_RECEIVERS),
-        ),
+        **{
+            host: Host(
+                app=APP,
+                runtime="vercel",
+                team=TEAM,
+                project=PROJECT,
+                target=target,
+                receivers=list(NEXTJS_RECEIVERS),
+            )
+            for host, target in NEXTJS_HOSTS.items()
+        },
         **{
             f"{deployment}.convex.site": Host(
                 app=f"convex {deployment}",

@@ -13,12 +13,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from backstop.plugin.model.errors import DesiredStateError, Problem
 from backstop.runbook.approvals.matrix import Kind
 
-Operation = Literal["restore", "update", "drill"]
+Operation = Literal["restore", "update"]
 
 
 class Payload(BaseModel):
     """What is signed. A restore approval names the backup and its manifest's SHA-256; an update
-    approval the SHA-256 of the desired-state document it applies; a drill approval the scenario."""
+    approval the SHA-256 of the desired-state document it applies."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: Literal[1] = 1
@@ -27,7 +27,6 @@ class Payload(BaseModel):
     backup: str | None = None
     manifest_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     document_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
-    drill: str | None = None
     kinds: list[Kind] = Field(min_length=1)
     issued_at: datetime
     expires_at: datetime
@@ -42,9 +41,7 @@ class Payload(BaseModel):
     def subject(self) -> str:
         if self.backup:
             return f"backup {self.backup} (manifest sha256 {self.manifest_sha256})"
-        if self.document_sha256:
-            return f"the document with sha256 {self.document_sha256}"
-        return f"drill {self.drill}"
+        return f"the document with sha256 {self.document_sha256}"
 
 
 class ApprovalFile(BaseModel):
@@ -56,9 +53,9 @@ class ApprovalFile(BaseModel):
         return json.dumps(self.model_dump(mode="json"), indent=2) + "\n"
 
 
-def out_name(stack: str, backup: str | None, document_sha256: str | None, drill: str | None) -> str:
+def out_name(stack: str, backup: str | None, document_sha256: str | None) -> str:
     """`approve`'s default file name: approval-<stack>-<what>.json."""
-    what = backup or (f"document-{document_sha256[:12]}" if document_sha256 else f"drill-{drill}")
+    what = backup or f"document-{(document_sha256 or '')[:12]}"
     return f"approval-{stack}-{what}.json"
 
 

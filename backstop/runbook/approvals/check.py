@@ -35,7 +35,6 @@ class Expected:
     backup: str | None = None
     manifest_sha256: str | None = None
     document_sha256: str | None = None
-    drill: str | None = None
     document_path: str | None = None
     """The document's path, for the `backstop approve` command a refusal shows."""
 
@@ -131,19 +130,15 @@ def _same_subject(payload: Payload, expected: Expected, where: str) -> None:
             f"{where}approves {payload.subject()}, not the document being applied "
             f"(sha256 {expected.document_sha256})",
         )
-    if expected.drill is not None and payload.drill != expected.drill:
-        raise Refused("other-drill", f"{where}approves {payload.subject()}, not drill {expected.drill}")
 
 
 def how_to_approve(expected: Expected, env_only: bool = False) -> str:
     """The exact command the approver runs."""
     if expected.backup is not None:
         what = f"--backup {expected.backup}"
-    elif expected.drill is not None:
-        what = f"--drill {expected.drill}"
     else:
         what = f"--document {expected.document_path or f'snapshots/{expected.stack}.yaml'}"
-    name = out_name(expected.stack, expected.backup, expected.document_sha256, expected.drill)
+    name = out_name(expected.stack, expected.backup, expected.document_sha256)
     return (
         f"The approver runs: backstop approve --stack {expected.stack} {what} --kinds {expected.kind} "
         f"--key ~/.ssh/id_ed25519 (their own key); then "
