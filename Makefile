@@ -32,10 +32,13 @@ lock: $(UV)
 	@$(UV) pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
 	  --python-platform linux --quiet -o requirements.lock
 
+# Bytecode is compiled once here: an engine run starts three or four Python processes, and where none
+# may write bytecode (PYTHONDONTWRITEBYTECODE) each would compile everything it imports again.
 setup: $(UV) .venv/bin/python
 	@echo "[setup] syncing .venv with requirements.lock"
-	@$(UV) pip sync --quiet --python .venv/bin/python requirements.lock
+	@$(UV) pip sync --quiet --compile-bytecode --python .venv/bin/python requirements.lock
 	@$(UV) pip install --quiet --python .venv/bin/python --no-deps --no-build-isolation -e .
+	@.venv/bin/python -m compileall -q -j 0 backstop components sandbox >/dev/null
 	@bash toolchain/build.sh .venv/bin
 	@chmod +x bin/pulumi-resource-backstop
 	@if command -v npm >/dev/null; then .venv/bin/python -m backstop.runbook.db.convex_cli; \

@@ -6,6 +6,7 @@ import atexit
 import functools
 import json
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -107,6 +108,32 @@ class Result:
         return self.stdout + self.stderr
 
 
+CPU_LOG = os.environ.get("BACKSTOP_TEST_CPU_LOG")
+"""A file to append one JSON line per engine or `backstop` command to: the test, the command, and the
+CPU-seconds of its whole process tree (bench/README.md, "Where the suite's CPU goes")."""
+
+
+def _run(
+    command: list[str], cwd: Path, env: dict[str, str], timeout: float
+) -> subprocess.CompletedProcess[str]:
+    if not CPU_LOG:
+        return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    line = {
+        "test": os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0],
+        "command": [Path(command[0]).name, *command[1:4]],
+        "cpu": round(cpu, 3),
+        "wall": round(time.perf_counter() - started, 3),
+    }
+    with open(CPU_LOG, "a") as log:
+        log.write(json.dumps(line) + "\n")
+    return done
+
+
 @functools.cache
 def project_copy(copy: Path) -> Path:
     """The Pulumi project's files copied to `copy` (backups left out); the virtualenv, tools and engine
@@ -206,9 +233,7 @@ class Engine:
     def pulumi(self, *args: str, ok: tuple[int, ...] = (0,), timeout: float = 300) -> Result:
         self.backend.mkdir(parents=True, exist_ok=True)
         command = [str(VENV_BIN / "pulumi"), *args, "--non-interactive"]
-        done = subprocess.run(
-            command, cwd=self.project, env=self.env(), capture_output=True, text=True, timeout=timeout
-        )
+        done = _run(command, self.project, self.env(), timeout)
         result = Result(command, done.returncode, done.stdout, done.stderr)
         self.transcript.append(result)
         if done.returncode not in ok:
@@ -229,9 +254,7 @@ class Engine:
             **self.env(),
             "COLUMNS": str(columns),
         }
-        done = subprocess.run(
-            command, cwd=self.project, env=env, capture_output=True, text=True, timeout=timeout
-        )
+        done = _run(command, self.project, env, timeout)
         result = Result(command, done.returncode, done.stdout, done.stderr)
         self.transcript.append(result)
         if done.returncode not in ok:

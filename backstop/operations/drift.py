@@ -101,8 +101,9 @@ def drift_report(session: StackSession) -> DriftReport:
     return DriftReport(changes, out_of_band, unmanaged_objects(session), asserted_not_observed(document))
 
 
-def managed_drift(session: StackSession) -> list[Change]:
-    """A refresh preview of the session's document (validated first); nothing is written."""
+def managed_drift(session: StackSession, refresh: bool = True) -> list[Change]:
+    """A refresh preview of the session's document (validated first); nothing is written. `refresh`
+    False: the caller has just refreshed the stack's state, so a plain preview compares the same."""
     session.validate()
     changes: dict[str, Change] = {}
 
@@ -125,7 +126,7 @@ def managed_drift(session: StackSession) -> list[Change]:
             urn=meta.urn,
         )
 
-    session.stack.preview(refresh=True, on_event=collect, color="never")
+    session.stack.preview(refresh=refresh, on_event=collect, color="never")
     return sorted(changes.values(), key=lambda c: (c.type, c.name))
 
 

@@ -90,9 +90,12 @@ def run_drill(session: StackSession, scenario: str) -> DrillReport:
             f"scenario C deletes environment variables, and {stack_name} owns no Vercel project "
             "(rehearse it on the stack that does: prod in the derrimut example)",
         )
-    if managed_drift(session):
+    # One refresh serves both the in-sync check and the baseline backup (it records live in the state).
+    session.validate()
+    session.refresh()
+    if managed_drift(session, refresh=False):
         raise Failure(DRIFT, f"{stack_name} is not in sync before the drill: restore it first")
-    take_backup(session, f"Drill baseline - scenario {scenario} - {started:%Y-%m-%d}", "daily")
+    take_backup(session, f"Drill baseline - scenario {scenario} - {started:%Y-%m-%d}", "daily", refresh=False)
     db = database.start(stack_name, scenario, started, quiet)
     control = httpx.Client(base_url=url, timeout=30)
     state = control.get("/_sandbox/dump").json()

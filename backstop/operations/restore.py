@@ -176,7 +176,11 @@ def restore(session: StackSession, request: Request) -> tuple[Report | None, lis
             session.invalidate()
     replace = [o.urn for o in rewrite if o.key not in followed]
     replace += [u for u in rotated if u in managed_urns(session)]
-    result, adopted = up_adopting(session, document, followed, refresh=True, replace=replace or None)
+    # The state was refreshed moments ago (`prepare`), unless the backup's was imported: reading every object
+    # live again would only repeat that.
+    result, adopted = up_adopting(
+        session, document, followed, refresh=prepared.state_imported, replace=replace or None
+    )
     pruned, unpruned = prune_unmanaged(session, document) if request.prune_unmanaged else ([], [])
     drift_left = [f"{c.op} {c.name}" for c in managed_drift(session)]
     remaining = drift_left + unpruned

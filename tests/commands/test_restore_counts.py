@@ -142,10 +142,13 @@ def test_a_restore_exports_twice_parses_once_and_runs_the_engine_three_times(
     restored = by_text.most_common(1)[0][1] if by_text else 0
     summary = f"{exported} exports, parses: {[p['source'] for p in data['parses']]}"
     assert exported <= 2, summary
-    # The safety backup's refresh, the update, the verifying refresh preview; the post-restore backup
-    # of a verified restore needs no refresh of its own.
+    # The safety backup's refresh, the update (on that refreshed state), the verifying refresh preview;
+    # the post-restore backup of a verified restore needs no refresh of its own.
     runs = {op: engine_runs(data["calls"], op) for op in ("refresh", "up", "preview")}
     assert runs == {"refresh": 1, "up": 1, "preview": 1}, runs
+    # The update doesn't read every object live again: the safety backup's refresh just did.
+    (update,) = [a for a in data["calls"] if Path(a[0]).name == "pulumi" and "up" in a]
+    assert "--refresh" not in update, update
     # No `stack history` or `stack output` of the Automation API's own after the update and the refresh:
     # the webhook secrets are read before and after the update (a plain and a revealed `stack output`
     # each), and the session selects the stack once.

@@ -70,7 +70,7 @@ class Stack:
         return self.engine.pulumi(*args, "--stack", self.name, *config, ok=ok).output
 
     def up(self, *args: str) -> str:
-        return self.pulumi("up", "--yes", *args)
+        return self.pulumi("up", "--yes", "--skip-preview", *args)
 
     def clean(self) -> None:
         self.pulumi("preview", "--refresh", "--expect-no-changes")

@@ -76,7 +76,7 @@ def test_catalog_drift_is_reported_and_restored(
     path = document(tmp_path)
     use(engine, path)
     engine.init_stack(STACK)
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
     assert_catalog_matches(sandbox, path)
 
     client = sdk(sandbox)
@@ -99,7 +99,7 @@ def test_an_immutable_price_change_replaces_in_stripes_order(
 ) -> None:
     use(engine, document(tmp_path))
     engine.init_stack(STACK)
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
     old = sdk(sandbox).v1.products.retrieve("no-lock-in").default_price
 
     def raise_price(data: Any) -> None:
@@ -108,7 +108,7 @@ def test_an_immutable_price_change_replaces_in_stripes_order(
     changed = document(tmp_path, raise_price)
     use(engine, changed)
     sandbox.http.delete("/_sandbox/requests")
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
     engine.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", STACK)
     assert_catalog_matches(sandbox, changed)
 
@@ -133,13 +133,13 @@ def test_removing_products_and_prices_archives_them(
 ) -> None:
     use(engine, document(tmp_path))
     engine.init_stack(STACK)
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
 
     def drop_upfront(data: Any) -> None:
         del data["stripe"]["products"][3]
 
     use(engine, document(tmp_path, drop_upfront))
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
     products = sandbox.stripe_objects(ACCOUNT, "products")
     assert products["12-month-upfront"]["active"] is False, "archived, never deleted"
     assert all(
@@ -154,12 +154,12 @@ def test_lost_state_adopts_the_catalog(engine: Engine, sandbox: SandboxProcess, 
     path = document(tmp_path)
     use(engine, path)
     engine.init_stack(STACK)
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
     before = sandbox.dump()["stripe"][ACCOUNT]
     fresh = Engine(home=tmp_path / "fresh", sandbox=sandbox)
     use(fresh, path)
     fresh.init_stack(STACK)
-    fresh.pulumi("up", "--yes", "--stack", STACK)
+    fresh.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
     fresh.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", STACK)
     after = sandbox.dump()["stripe"][ACCOUNT]
     assert after["prices"].keys() == before["prices"].keys(), "no duplicate prices"
@@ -185,7 +185,7 @@ def test_refreshing_100_prices_costs_at_most_2_price_requests(
 
     use(engine, document(tmp_path, hundred_prices))
     engine.init_stack(STACK)
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
     sandbox.http.delete("/_sandbox/requests")
     engine.pulumi("refresh", "--yes", "--stack", STACK)
     routes = sandbox.requests()["by_route"]

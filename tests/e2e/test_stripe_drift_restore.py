@@ -68,7 +68,7 @@ def test_out_of_band_delete_and_edit_are_reported_then_restored(
 ) -> None:
     document = ROOT / "snapshots" / "staging.yaml"
     engine.init_stack(STACK)
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
     assert_matches_desired(sandbox, document)
     first = live_by_url(sandbox)
     app = first["https://staging.derrimut247.com.au/api/webhooks/stripe"]
@@ -109,12 +109,12 @@ def test_lost_state_adopts_instead_of_duplicating(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
     engine.init_stack(STACK)
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
     before = {e["id"] for e in live_by_url(sandbox).values()}
 
     fresh = Engine(home=tmp_path / "fresh", sandbox=sandbox)
     fresh.init_stack(STACK)
-    fresh.pulumi("up", "--yes", "--stack", STACK)
+    fresh.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
     fresh.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", STACK)
     assert {e["id"] for e in live_by_url(sandbox).values()} == before
     # Within Stripe's idempotency window the plugin replays its own create, so the secret comes back.
@@ -128,7 +128,7 @@ def test_import_of_an_endpoint_created_outside(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
     engine.init_stack(STACK)
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
     outside = stripe_client(sandbox).v1.webhook_endpoints.create(
         params={
             "url": "https://partner.example.com/hooks/stripe",
@@ -165,7 +165,7 @@ def test_import_of_an_endpoint_created_outside(
         STACK,
     )
     engine.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", STACK)
-    engine.pulumi("up", "--yes", "--stack", STACK)
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
     assert_matches_desired(sandbox, document)
     revealed = json.loads(engine.pulumi("stack", "export", "--show-secrets", "--stack", STACK).stdout)
     imported = resource(revealed, "stripe-webhook-partner")

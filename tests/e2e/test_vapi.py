@@ -148,7 +148,7 @@ def test_create_from_empty_in_dependency_order_then_refresh_lists_each_collectio
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
     document = stack_engine(engine, tmp_path, "staging")
-    engine.pulumi("up", "--yes", "--stack", "staging")
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", "staging")
     assert differences(load_document(document), org(sandbox)) == []
 
     live = org(sandbox)
@@ -198,14 +198,14 @@ def test_both_stacks_adopt_the_shared_derrimut_org_without_touching_each_other(
 
     prod_doc = stack_engine(engine, tmp_path, "prod")
     sandbox.http.delete("/_sandbox/requests")
-    engine.pulumi("up", "--yes", "--stack", "prod")
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", "prod")
     assert sandbox.requests()["mutating"] == 0, "prod's objects are exactly as declared: adopted as they are"
     assert not _named(vapi_requests(sandbox), staging_ids), "prod never addresses a staging object"
 
     staging = Engine(home=tmp_path / "staging-home", sandbox=sandbox)
     staging_doc = stack_engine(staging, tmp_path, "staging")
     sandbox.http.delete("/_sandbox/requests")
-    staging.pulumi("up", "--yes", "--stack", "staging")
+    staging.pulumi("up", "--yes", "--skip-preview", "--stack", "staging")
     touched = vapi_requests(sandbox)
     assert not _named(touched, prod_ids), "staging never addresses a prod object"
     mutations = [(method, path.split("/")[2]) for method, path in touched if method != "GET"]
@@ -231,7 +231,7 @@ def test_out_of_band_edits_and_deletes_are_detected_and_restored_exactly(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
     document = stack_engine(engine, tmp_path, "staging")
-    engine.pulumi("up", "--yes", "--stack", "staging")
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", "staging")
     state = sandbox.dump()
     live = state["vapi"][ORG]
     by_name = {o["name"]: o for o in live["assistants"].values()}
@@ -273,7 +273,7 @@ def test_a_deleted_tool_is_recreated_and_its_assistants_follow_the_new_id(
     engine: Engine, sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
     document = stack_engine(engine, tmp_path, "staging")
-    engine.pulumi("up", "--yes", "--stack", "staging")
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", "staging")
     (old,) = org(sandbox)["tools"]
     with vapi(sandbox) as client:
         client.delete(f"/tool/{old}").raise_for_status()
@@ -327,7 +327,7 @@ def test_a_killed_update_converges_on_rerun_without_duplicates(
     sandbox.http.delete("/_sandbox/faults")
 
     engine.pulumi("cancel", "--yes", "--stack", "staging")  # the dead run's lock (file backend)
-    engine.pulumi("up", "--yes", "--stack", "staging")
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", "staging")
     engine.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", "staging")
     live = org(sandbox)
     assert {c: len(live[c]) for c in COLLECTIONS} == {"tools": 1, "assistants": 2, "squads": 1}, (
@@ -343,7 +343,7 @@ def test_every_type_imports_by_its_vapi_id(engine: Engine, sandbox: SandboxProce
         home=tmp_path / "other", sandbox=sandbox, extra_env={"BACKSTOP_DESIRED_STATE": str(document)}
     )
     other.init_stack("staging")
-    other.pulumi("up", "--yes", "--stack", "staging")
+    other.pulumi("up", "--yes", "--skip-preview", "--stack", "staging")
     live = org(sandbox)
 
     def only_component(data: Any) -> None:
@@ -351,7 +351,7 @@ def test_every_type_imports_by_its_vapi_id(engine: Engine, sandbox: SandboxProce
 
     engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(vapi_document(tmp_path, "staging", only_component))
     engine.init_stack("staging")
-    engine.pulumi("up", "--yes", "--stack", "staging")
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", "staging")
     engine.extra_env["BACKSTOP_DESIRED_STATE"] = str(document)
     ids = {_name(o): o["id"] for c in COLLECTIONS for o in live[c].values()}
     parent = "urn:pulumi:staging::platform-config::backstop:components:VapiAgent::vapi"

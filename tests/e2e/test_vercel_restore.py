@@ -71,7 +71,7 @@ def test_all_variables_deleted_then_restored_with_rotated_secrets_chained_across
 
     preview = engine.pulumi("preview", "--refresh", "--stack", "prod")
     assert "22 to create" in preview.output
-    engine.pulumi("up", "--yes", "--refresh", "--stack", "prod")
+    engine.pulumi("up", "--yes", "--skip-preview", "--refresh", "--stack", "prod")
     restored = {(e["key"], tuple(sorted(e["target"]))): e["value"] for e in variables(sandbox)}
     missing = set(before) - set(restored)
     assert missing == {("STRIPE_WEBHOOK_SECRET", ("production",)), ("STRIPE_WEBHOOK_SECRET", ("preview",))}
@@ -130,7 +130,7 @@ def test_all_variables_deleted_then_restored_with_rotated_secrets_chained_across
     for endpoint in client.v1.webhook_endpoints.list().data:
         if endpoint.url == APP_PAYMENTS["prod"]:
             client.v1.webhook_endpoints.delete(endpoint.id)
-    engine.pulumi("up", "--yes", "--refresh", "--stack", "prod")
+    engine.pulumi("up", "--yes", "--skip-preview", "--refresh", "--stack", "prod")
     assert endpoint_secret(sandbox, "prod") != old
     assert value_of(sandbox, "STRIPE_WEBHOOK_SECRET", ["production"]) == endpoint_secret(sandbox, "prod")
 

@@ -13,6 +13,7 @@ import httpx
 
 from backstop.plugin.clients.errors import VendorError
 from backstop.plugin.clients.retry import RetryPolicy, retry_after, with_retries
+from backstop.plugin.clients.tls import tls_context
 
 UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 """Transport failures before the request left: safe to repeat any request."""
@@ -59,7 +60,12 @@ class JsonHttp:
         self.vendor = vendor
         self._policy = policy or RetryPolicy()
         self._client = httpx.AsyncClient(
-            base_url=base_url, headers=headers, params=params, transport=transport, timeout=timeout
+            base_url=base_url,
+            headers=headers,
+            params=params,
+            transport=transport,
+            timeout=timeout,
+            verify=tls_context(),
         )
 
     async def send(

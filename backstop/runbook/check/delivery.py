@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from backstop.plugin.clients.tls import tls_context
 from backstop.runbook.check.events import ping_event
 from backstop.runbook.check.report import Delivery
 from backstop.runbook.check.signing import SigningError, stripe_headers, svix_headers
@@ -113,7 +114,7 @@ async def deliver_all(
     """Every (endpoint, secret) at once, results in the same order."""
     if not deliveries:
         return []
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, verify=tls_context()) as client:
         return list(
             await asyncio.gather(
                 *(deliver(client, target, stack, secret, base, timeout) for target, secret in deliveries)

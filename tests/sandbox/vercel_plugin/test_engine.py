@@ -143,7 +143,7 @@ def test_create_drift_restore_and_recreate(
     engine: Engine, sandbox: SandboxProcess, program: Program, tmp_path: Path
 ) -> None:
     program.declare({**ENC, "value_from": "encValue"}, {**SENS, "value_from": "sensValue"})
-    program.pulumi("up", "--yes")
+    program.pulumi("up", "--yes", "--skip-preview")
     assert values(sandbox, ENC["key"]) == [("encrypted", ["production", "preview"], CANARIES["encValue"])]
     assert values(sandbox, SENS["key"]) == [("sensitive", ["production"], CANARIES["sensValue"])]
     state = program.resources()
@@ -182,7 +182,7 @@ def test_import_env_conflict_and_replace(
     engine: Engine, sandbox: SandboxProcess, program: Program, tmp_path: Path
 ) -> None:
     program.declare({**SENS, "value_from": "sensValue"})
-    program.pulumi("up", "--yes")
+    program.pulumi("up", "--yes", "--skip-preview")
 
     # `pulumi import` with both of the provider's id formats; a sensitive value comes in as null.
     convex = live(sandbox, "NEXT_PUBLIC_CONVEX_URL", "production")
@@ -213,7 +213,7 @@ def test_import_env_conflict_and_replace(
     plan = program.pulumi("preview")
     assert re.search(r"ProjectEnvironmentVariable gemini update \[diff: \+value\]", plan)
     assert "convex" not in _changed(plan)
-    program.pulumi("up", "--yes")
+    program.pulumi("up", "--yes", "--skip-preview")
     assert comparable(live(sandbox, "GEMINI_API_KEY", "production")) == comparable(
         {**gemini, "value": CANARIES["geminiValue"]}
     )
@@ -239,7 +239,7 @@ def test_import_env_conflict_and_replace(
     assert f"ENV_CONFLICT - A variable with the name `{SENS['key']}` already exists" in clashed
     assert live(sandbox, SENS["key"], "production")["id"] == before
     program.declare({**SENS, "value_from": "sensValue", "delete_before_replace": True}, *adopted)
-    program.pulumi("up", "--yes", "--replace", program.urn("sens"))
+    program.pulumi("up", "--yes", "--skip-preview", "--replace", program.urn("sens"))
     after = live(sandbox, SENS["key"], "production")
     assert after["id"] != before and after["value"] == CANARIES["sensValue"]
     assert program.resources()["sens"]["id"] == after["id"]
