@@ -196,10 +196,24 @@ def read_live(
     vendors: frozenset[str] = VENDORS,
 ) -> Capture:
     """The live configuration inside the stack's scope, as a desired-state document (not yet validated);
-    only `vendors` are read (Stripe's key is required when Stripe is one of them)."""
+    only `vendors` are read (Stripe's key is required when Stripe is one of them). The current document's
+    smoke checks are kept as they are: they are not live configuration."""
+    current = _current(session)
+    captured = _read_vendors(session, current, vercel_projects, vercel_team, vendors)
+    if isinstance(current.get("checks"), list):
+        captured.document["checks"] = current["checks"]
+    return captured
+
+
+def _read_vendors(
+    session: StackSession,
+    current: dict[str, Any],
+    vercel_projects: list[str],
+    vercel_team: str | None,
+    vendors: frozenset[str],
+) -> Capture:
     stack_name = session.name
     conn = session_connections(session)
-    current = _current(session)
     scope = {k: v for k, v in _section(current, "scope").items() if k in vendors}
     document: dict[str, Any] = {"version": 1, "stack": stack_name, "scope": scope}
     result = Capture(document, [])

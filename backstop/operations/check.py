@@ -17,15 +17,20 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from backstop.operations.errors import INPUT_ERROR, Failure
+from backstop.operations.notify import notify
+from backstop.plugin.model.checks import SmokeCheck
 from backstop.plugin.model.stacks import sibling_documents
+from backstop.runbook.alerts import Alert
 from backstop.runbook.check.delivery import deliver_all, secrets_by_output
 from backstop.runbook.check.followers import followers
-from backstop.runbook.check.report import CheckReport, Delivery
+from backstop.runbook.check.report import CheckReport, Delivery, Smoke
+from backstop.runbook.check.smoke import run_all
 from backstop.runbook.check.targets import Target, targets
 from backstop.runbook.restore.secrets import webhook_secrets
 from backstop.runbook.session import StackSession
 
 DELIVERY_BASE = "BACKSTOP_DELIVERY_BASE_URL"
+PROGRAM = "platform-config"
 DEFAULT_TIMEOUT = 10.0
 
 
@@ -58,6 +63,7 @@ def run_check(
     document = session.desired
     base = delivery_base(sandbox_only)
     found = targets(document)
+    smoke = [(check, smoke_headers(session, check)) for check in document.checks]
     known = secrets_by_output(webhook_secrets(session.outputs())) if found else {}
     results: dict[str, Delivery] = {}
     sending: list[tuple[Target, str]] = []
@@ -69,18 +75,67 @@ def run_check(
             results[target.name] = _not_checkable(session.name, target, target.output in known)
         else:
             sending.append((target, secret))
-    for delivery in asyncio.run(deliver_all(sending, session.name, base, timeout)):
+    deliveries, smoked = asyncio.run(_both(sending, smoke, session.name, base, timeout))
+    for delivery in deliveries:
         results[delivery.endpoint] = delivery
     ordered = [results[t.name] for t in found]
     if any(d.status == "failed" for d in ordered):
         ordered = _with_followers(session, ordered)
-    return CheckReport(
+    report = CheckReport(
         stack=session.name,
         started_at=started,
         seconds=time.monotonic() - clock,
         delivered_through=base,
         deliveries=ordered,
+        smoke=smoked,
     )
+    failed = [d.endpoint for d in ordered if d.status == "failed"] + [
+        f"checks.{s.key}" for s in smoked if s.status == "failed"
+    ]
+    if failed:
+        notify(
+            Alert(
+                "check_failed",
+                session.name,
+                f"application checks failed: {report.summary()}",
+                "error",
+                {"failed": ", ".join(failed), "check": f"backstop check --stack {session.name}"},
+            )
+        )
+    return report
+
+
+async def _both(
+    sending: list[tuple[Target, str]],
+    smoke: list[tuple[SmokeCheck, dict[str, str]]],
+    stack: str,
+    base: str | None,
+    timeout: float,
+) -> tuple[list[Delivery], list[Smoke]]:
+    return await asyncio.gather(deliver_all(sending, stack, base, timeout), run_all(smoke, base))
+
+
+def smoke_headers(session: StackSession, check: SmokeCheck) -> dict[str, str]:
+    """The check's header values from the stack's secrets (decrypted in memory only); a missing or plain
+    value is bad input, refused before anything is sent."""
+    headers = {}
+    for name, source in check.headers.items():
+        where = f"{session.path}: checks.{check.key}.headers.{name}"
+        value = session.config().get(f"{PROGRAM}:{source.secret}")
+        if value is None or not value.value:
+            raise Failure(
+                INPUT_ERROR,
+                f"{where}: config {source.secret} is not set on stack {session.name}: "
+                f"`pulumi config set --secret {source.secret} … --stack {session.name}`",
+            )
+        if not value.secret:
+            raise Failure(
+                INPUT_ERROR,
+                f"{where}: config {source.secret} is a plain value; a header comes only from a secret: "
+                f"`pulumi config set --secret {source.secret} … --stack {session.name}`",
+            )
+        headers[name] = value.value
+    return headers
 
 
 def check_after(session: StackSession, drill: bool = False) -> CheckReport:

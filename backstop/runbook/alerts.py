@@ -25,7 +25,7 @@ PAGERDUTY_DEFAULT = "https://events.pagerduty.com/v2/enqueue"
 class Alert:
     kind: str
     """backup_failed, restore_failed, drill_failed, verification_failed, drift_found, rpo_breached,
-    store_over_limit."""
+    store_over_limit, check_failed."""
     stack: str
     summary: str
     severity: Severity

@@ -3,7 +3,8 @@
 
 A POST to a receiver is verified with the value the app's runtime holds for the receiver's variable: 200
 when the signature holds, 400 when it doesn't, 500 when the variable is not set (the app can't verify
-anything). Every answer names the variable and where it lives (never its value). These are the apps, not
+anything). Every answer names the variable and where it lives (never its value). A GET to `/api/health`
+answers 200 `{"status": "ok"}` (smoke checks). These are the apps, not
 vendor APIs: they are not in the request log, and only faults naming the vendor `apps` reach them (route:
 the receiver's path), so a fault meant for every vendor never lands on a delivery.
 """
@@ -24,13 +25,15 @@ from sandbox.core.context import Sandbox
 from sandbox.core.http import DroppedConnection
 
 PREFIX = "/apps"
+HEALTH = "/api/health"
+"""Every app answers GET here with `{"status": "ok", "app": …}`: what smoke checks (`checks:`) ask."""
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
-def _answer(status: int, **fields: Any) -> Response:
+def _answer(http_status: int, /, **fields: Any) -> Response:
     # Compact, the variable and where first: a check shows the first 200 bytes of the body.
     return Response(
-        json.dumps(fields, separators=(",", ":")), status_code=status, media_type="application/json"
+        json.dumps(fields, separators=(",", ":")), status_code=http_status, media_type="application/json"
     )
 
 
@@ -59,6 +62,10 @@ def routes(sandbox: Sandbox) -> list[Route]:
             return _answer(500, error=str(exc))
         if app is None:
             return _answer(404, error=f"no app is declared at host {host} in the sandbox")
+        if path == HEALTH:
+            if request.method != "GET":
+                return _answer(405, error=f"{path} only responds to GET", app=app.app)
+            return _answer(200, status="ok", app=app.app, where=state.where(sandbox, app))
         receiver = app.receiver(path)
         if receiver is None:
             return _answer(404, error=f"{app.app} has no route {path}", app=app.app)

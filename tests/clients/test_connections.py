@@ -57,6 +57,8 @@ ALLOWED = {
     # `backstop check` posts signed test events to the stack's apps (its webhook endpoints' URLs), not to
     # a vendor's API.
     ("backstop/runbook/check/delivery.py", "httpx.AsyncClient"),
+    # Its smoke checks ask the stack's apps (the document's `checks:` URLs), not a vendor's API.
+    ("backstop/runbook/check/smoke.py", "httpx.AsyncClient"),
 }
 
 

@@ -152,6 +152,9 @@ def test_capture_without_a_vapi_scope_leaves_vapi_out_and_says_how_to_declare_it
     assert any(
         "instance_settings: write-only in Clerk: declare them by hand" in m for m in done["not_captured"]
     )
+    assert captured.checks == load_document(ROOT / "snapshots" / "staging.yaml").checks != [], (
+        "the smoke checks are kept: they are not live configuration"
+    )
     assert sandbox.requests()["mutating"] == sum(
         sandbox.requests()["by_route"].get(r, 0) for r in SESSION_ROUTES
     ), "capture alone writes nothing"

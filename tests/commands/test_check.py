@@ -18,6 +18,7 @@ from backstop.cli.app import app
 from backstop.plugin.model import load_document
 from backstop.runbook.check.followers import followers
 from backstop.runbook.session import StackSession
+from tests.receiver import Receiver
 from tests.support import ROOT, SandboxProcess
 
 PROD = ROOT / "snapshots" / "prod.yaml"
@@ -160,8 +161,82 @@ def test_a_drills_check_never_leaves_the_sandbox(
 
     session = HandedOutputs(live_secrets(derrimut))
     monkeypatch.setenv("BACKSTOP_SANDBOX_URL", sandbox.url)
-    assert check_after(session, drill=True).summary() == "2 passed, 1 not checkable"
+    assert check_after(session, drill=True).summary() == "2 passed, 1 not checkable; smoke checks: 1 passed"
     monkeypatch.delenv("BACKSTOP_DELIVERY_BASE_URL")  # a drill would otherwise deliver to the real hosts
     report = check_after(session, drill=True)
     assert report.ok is False and report.deliveries == []
     assert report.summary().startswith("not run: a drill delivers only to the sandbox's apps")
+
+
+class HandedConfig(HandedOutputs):
+    """`HandedOutputs` on another document, with its config given (as `pulumi config --show-secrets`)."""
+
+    def __init__(
+        self, secrets: dict[str, str | None], path: Path, config: dict[str, auto.ConfigValue]
+    ) -> None:
+        super().__init__(secrets)
+        self._path = path
+        self.handed_config = config
+
+    def config(self) -> dict[str, auto.ConfigValue]:
+        return self.handed_config
+
+
+def test_smoke_checks_run_beside_the_deliveries_and_fail_with_the_answer(
+    derrimut: dict[str, Any], sandbox: SandboxProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out = check(monkeypatch, live_secrets(derrimut), "--json")
+    (smoke,) = json.loads(out)["report"]["smoke"]
+    assert (smoke["key"], smoke["status"], smoke["http_status"]) == ("app-health", "passed", 200)
+    assert smoke["url"] == "https://www.derrimut247.com.au/api/health" and smoke["seconds"] is not None
+
+    sandbox.http.post(
+        "/_sandbox/faults", json={"vendor": "apps", "route": "/api/health", "kind": "status", "status": 503}
+    ).raise_for_status()
+    receiver = Receiver()
+    monkeypatch.setenv("BACKSTOP_SLACK_WEBHOOK_URL", f"{receiver.url}/slack")
+    code, out = check(monkeypatch, live_secrets(derrimut), "--json")
+    report = json.loads(out)["report"]
+    assert code == 1 and report["ok"] is False
+    (smoke,) = report["smoke"]
+    assert (smoke["status"], smoke["http_status"]) == ("failed", 503)
+    assert smoke["detail"] == "answered 503, expected 200"
+    assert smoke["body"] == '{"error":"Injected fault (sandbox)"}'
+    code, out = check(monkeypatch, live_secrets(derrimut))
+    assert "smoke checks: 1 failed" in out
+    alerts = json.dumps(receiver.posted_to("/slack"))
+    receiver.close()
+    assert alerts.count("application checks failed") == 2 and "checks.app-health" in alerts
+
+
+def test_a_header_comes_only_from_a_secret_and_never_shows(
+    derrimut: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = tmp_path / "prod.yaml"
+    document.write_text(
+        PROD.read_text().replace(
+            "    url: https://www.derrimut247.com.au/api/health\n",
+            "    url: https://www.derrimut247.com.au/api/health\n"
+            "    headers: {Authorization: {secret: healthCheckToken}}\n",
+        )
+    )
+    token = "Bearer canary-health-token-7f3a"
+    secrets = live_secrets(derrimut)
+
+    def run(config: dict[str, auto.ConfigValue]) -> tuple[int, str]:
+        session = HandedConfig(secrets, document, config)
+        monkeypatch.setattr("backstop.cli.commands.check.StackSession", lambda _: session)
+        done = CliRunner().invoke(app, ["check", "--stack", "prod"])
+        return done.exit_code, done.stdout + (done.stderr if done.stderr_bytes else "")
+
+    code, out = run({})
+    assert code == 2, out
+    assert "checks.app-health.headers.Authorization: config healthCheckToken is not set on stack prod" in out
+    assert "pulumi config set --secret healthCheckToken" in out and "passed" not in out
+    code, out = run({"platform-config:healthCheckToken": auto.ConfigValue(token, secret=False)})
+    assert code == 2 and "is a plain value; a header comes only from a secret" in out, out
+    assert token not in out
+
+    code, out = run({"platform-config:healthCheckToken": auto.ConfigValue(token, secret=True)})
+    assert "passed 200" in out and "checks.app-health" in out, out
+    assert "canary-health-token" not in out

@@ -48,3 +48,16 @@ def test_operational_settings_are_always_the_current_documents() -> None:
     assert "redeploy_hook" not in merge(BACKUP, CURRENT).document["vercel"]
     current = {**CURRENT, "vercel": {**CURRENT["vercel"], "redeploy_hook": "new-hook"}}
     assert merge(BACKUP, current, exact=True).document["vercel"]["redeploy_hook"] == "new-hook"
+
+
+def test_smoke_checks_are_always_the_current_documents() -> None:
+    old = [{"key": "health", "url": "https://old.example.com/health"}]
+    new = [
+        {"key": "health", "url": "https://new.example.com/health"},
+        {"key": "api", "url": "https://a.example"},
+    ]
+    backup = {**BACKUP, "checks": old}
+    for exact in (False, True):
+        merged = merge(backup, {**CURRENT, "checks": new}, exact=exact)
+        assert merged.document["checks"] == new and not [n for n in merged.newer if n.startswith("checks")]
+        assert "checks" not in merge(backup, CURRENT, exact=exact).document

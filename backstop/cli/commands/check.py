@@ -1,4 +1,5 @@
-"""`backstop check`: signed test deliveries to every managed webhook endpoint; the apps must accept them."""
+"""`backstop check`: signed test deliveries to every managed webhook endpoint (the apps must accept them),
+and the document's smoke checks."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ def command(
     """POST a harmless test event (type `backstop.test.ping`, livemode false) to every Stripe and Clerk
     webhook endpoint of the stack's document, signed as the vendor signs it with the endpoint's secret
     from the stack's outputs; each app must answer 2xx within the timeout. An endpoint whose secret the
-    stack doesn't know is not checkable (the fix is printed). Exit 0 all passed, 1 a delivery failed or
-    could not be checked, 2 bad input (nothing sent)."""
+    stack doesn't know is not checkable (the fix is printed). The document's smoke checks (`checks:`) run
+    at the same time. Exit 0 all passed, 1 a delivery or smoke check failed or could not be checked, 2 bad
+    input (nothing sent)."""
     with failures(as_json):
         report = run_check(StackSession(stack), timeout)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import model_validator
+from pydantic import AfterValidator, Field, model_validator
 
+from backstop.plugin.model.checks import SmokeCheck, unique_checks
 from backstop.plugin.model.clerk import ClerkScope, ClerkSection
 from backstop.plugin.model.common import Strict
 from backstop.plugin.model.convex import ConvexScope, ConvexSection
@@ -40,6 +41,8 @@ class DesiredState(Strict):
 
     clerk: ClerkSection | None = None
     convex: ConvexSection | None = None
+    checks: Annotated[list[SmokeCheck], AfterValidator(unique_checks)] = Field(default_factory=list)
+    """Smoke checks of the running apps (`backstop check`); not live configuration."""
 
     @model_validator(mode="after")
     def _inside_scope(self) -> DesiredState:

@@ -15,6 +15,8 @@ OWN_FIELDS = ("version", "stack", "scope")
 """Always the current document's: the target keeps its own identity and scope."""
 OPERATIONAL = (("vercel", "redeploy_hook"),)
 """How Backstop operates rather than what is live: always the current document's, `--exact` included."""
+CURRENT_ONLY = ("checks",)
+"""Top-level sections that are not live configuration (smoke checks): the current document's or none."""
 
 
 @dataclass
@@ -29,8 +31,13 @@ def merge(backup: Document, current: Document, exact: bool = False) -> Merge:
     for name in OWN_FIELDS:
         if name in current:
             result.document[name] = copy.deepcopy(current[name])
+    for name in CURRENT_ONLY:
+        result.document.pop(name, None)
     if not exact:
         _union(result.document, current, "", result.newer)
+    for name in CURRENT_ONLY:
+        if name in current:
+            result.document[name] = copy.deepcopy(current[name])
     for section, name in OPERATIONAL:
         here, there = current.get(section), result.document.get(section)
         if isinstance(there, dict):
@@ -47,7 +54,7 @@ def _keyed(value: Any) -> bool:
 def _union(into: dict[str, Any], current: dict[str, Any], path: str, newer: list[str]) -> None:
     for name, value in current.items():
         where = f"{path}.{name}" if path else name
-        if name in OWN_FIELDS and not path:
+        if name in OWN_FIELDS + CURRENT_ONLY and not path:
             continue
         if name not in into:
             if isinstance(value, dict) or _keyed(value):
