@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.support import STACKS  # noqa: E402
-from tests.support import VENV_BIN, Engine, SandboxProcess  # noqa: E402
+from tests.support import VENV_BIN, Engine, SandboxProcess, children_cpu  # noqa: E402
 
 COMMANDS: dict[str, list[str]] = {
     "pulumi preview --refresh --expect-no-changes": [
@@ -83,12 +82,10 @@ def install_shims(project: Path, shims: Path) -> None:
 def measure(command: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...]) -> dict[str, Any]:
     log = Path(env["BENCH_CPU_LOG"])
     log.write_text("")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
+    before, started = children_cpu(), time.perf_counter()
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
     wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = children_cpu() - before
     if done.returncode not in ok:
         raise SystemExit(
             f"{' '.join(command)} exited {done.returncode}:\n{(done.stdout + done.stderr)[-3000:]}"
@@ -136,14 +133,8 @@ def main() -> None:
                 engine.init_stack(stack)
                 engine.backstop("up", "--stack", stack)
             install_shims(engine.project, work / "shims")
-            env = {
-                "BENCH_CPU_LOG": str(work / "cpu.log"),
-                "BACKSTOP_BACKUPS_DIR": str(work / "backups"),
-                "BACKSTOP_STORE_URL": str(work / "store"),
-                "BACKSTOP_AUDIT_LOG": str(work / "audit-log.jsonl"),
-                **engine.env(),
-            }
-            env["PATH"] = f"{work / 'shims'}{os.pathsep}{env['PATH']}"
+            env = engine.backstop_env()
+            env.update(BENCH_CPU_LOG=str(work / "cpu.log"), PATH=f"{work / 'shims'}{os.pathsep}{env['PATH']}")
             for name, floor in FLOORS.items():
                 runs = [measure(floor, engine.project, env, (0,)) for _ in range(args.repeat)]
                 results["floors"][name] = median_run(runs)

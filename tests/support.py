@@ -110,7 +110,14 @@ class Result:
 
 CPU_LOG = os.environ.get("BACKSTOP_TEST_CPU_LOG")
 """A file to append one JSON line per engine or `backstop` command to: the test, the command, and the
-CPU-seconds of its whole process tree (bench/README.md, "Where the suite's CPU goes")."""
+CPU-seconds of its whole process tree (bench/README.md, "CPU per command, and where the test suite's CPU
+goes")."""
+
+
+def children_cpu() -> float:
+    """User + system CPU-seconds of every child this process has waited for (what `/usr/bin/time` adds up)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _run(
@@ -118,11 +125,9 @@ def _run(
 ) -> subprocess.CompletedProcess[str]:
     if not CPU_LOG:
         return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
+    before, started = children_cpu(), time.perf_counter()
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = children_cpu() - before
     line = {
         "test": os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0],
         "command": [Path(command[0]).name, *command[1:4]],
@@ -247,14 +252,7 @@ class Engine:
         `columns` wide)."""
         self.backend.mkdir(parents=True, exist_ok=True)
         command = [str(VENV_BIN / "backstop"), *args]
-        env = {
-            "BACKSTOP_BACKUPS_DIR": str(self.home / "backups"),
-            "BACKSTOP_STORE_URL": str(self.home / "store"),
-            "BACKSTOP_AUDIT_LOG": str(self.home / "audit-log.jsonl"),
-            **self.env(),
-            "COLUMNS": str(columns),
-        }
-        done = _run(command, self.project, env, timeout)
+        done = _run(command, self.project, {**self.backstop_env(), "COLUMNS": str(columns)}, timeout)
         result = Result(command, done.returncode, done.stdout, done.stderr)
         self.transcript.append(result)
         if done.returncode not in ok:
@@ -262,6 +260,15 @@ class Engine:
                 f"backstop {' '.join(args)} exited {done.returncode}:\n{result.output[-6000:]}"
             )
         return result
+
+    def backstop_env(self) -> dict[str, str]:
+        """`env()` plus where this engine's `backstop` commands keep backups, store copies and the audit log."""
+        return {
+            "BACKSTOP_BACKUPS_DIR": str(self.home / "backups"),
+            "BACKSTOP_STORE_URL": str(self.home / "store"),
+            "BACKSTOP_AUDIT_LOG": str(self.home / "audit-log.jsonl"),
+            **self.env(),
+        }
 
     def init_stack(self, stack: str) -> None:
         self.pulumi("stack", "init", stack)

@@ -120,20 +120,13 @@ def smoke_headers(session: StackSession, check: SmokeCheck) -> dict[str, str]:
     value is bad input, refused before anything is sent."""
     headers = {}
     for name, source in check.headers.items():
-        where = f"{session.path}: checks.{check.key}.headers.{name}"
+        where = f"{session.path}: checks.{check.key}.headers.{name}: config {source.secret}"
+        fix = f"`pulumi config set --secret {source.secret} … --stack {session.name}`"
         value = session.config().get(f"{PROGRAM}:{source.secret}")
         if value is None or not value.value:
-            raise Failure(
-                INPUT_ERROR,
-                f"{where}: config {source.secret} is not set on stack {session.name}: "
-                f"`pulumi config set --secret {source.secret} … --stack {session.name}`",
-            )
+            raise Failure(INPUT_ERROR, f"{where} is not set on stack {session.name}: {fix}")
         if not value.secret:
-            raise Failure(
-                INPUT_ERROR,
-                f"{where}: config {source.secret} is a plain value; a header comes only from a secret: "
-                f"`pulumi config set --secret {source.secret} … --stack {session.name}`",
-            )
+            raise Failure(INPUT_ERROR, f"{where} is a plain value; a header comes only from a secret: {fix}")
         headers[name] = value.value
     return headers
 

@@ -28,11 +28,16 @@ def _latest_export(deployment: Deployment, args: Json) -> Any:
     return exports.latest(deployment)
 
 
+def _required(args: Json, field: str) -> str:
+    """A string argument, refused in the backend's words when it is missing."""
+    value = args.get(field)
+    if not isinstance(value, str):
+        raise QueryError(f"ArgumentValidationError: Object is missing the required field `{field}`.")
+    return value
+
+
 def _import(deployment: Deployment, args: Json) -> Any:
-    import_id = args.get("importId")
-    if not isinstance(import_id, str):
-        raise QueryError("ArgumentValidationError: Object is missing the required field `importId`.")
-    return deployment.collection(IMPORTS).get(import_id)
+    return deployment.collection(IMPORTS).get(_required(args, "importId"))
 
 
 def _imports(deployment: Deployment, args: Json) -> Any:
@@ -45,10 +50,7 @@ def _variables(deployment: Deployment, args: Json) -> Any:
 
 
 def _variable(deployment: Deployment, args: Json) -> Any:
-    name = args.get("name")
-    if not isinstance(name, str):
-        raise QueryError("ArgumentValidationError: Object is missing the required field `name`.")
-    return environment.get(deployment, name)
+    return environment.get(deployment, _required(args, "name"))
 
 
 QUERIES: dict[str, Query] = {

@@ -62,9 +62,7 @@ async def run_one(
     client: httpx.AsyncClient, check: SmokeCheck, headers: Mapping[str, str], base: str | None
 ) -> Smoke:
     # `Bearer <token>`: an app that echoes the bare token must not show it either.
-    secrets = [
-        form for value in headers.values() for form in {value, value.split()[-1] if value.split() else value}
-    ]
+    secrets = [form for value in headers.values() for form in {value, *value.split()[-1:]}]
 
     def result(status: Literal["passed", "failed"], detail: str, **fields: Any) -> Smoke:
         return Smoke(

@@ -31,11 +31,10 @@ def merge(backup: Document, current: Document, exact: bool = False) -> Merge:
     for name in OWN_FIELDS:
         if name in current:
             result.document[name] = copy.deepcopy(current[name])
-    for name in CURRENT_ONLY:
-        result.document.pop(name, None)
     if not exact:
         _union(result.document, current, "", result.newer)
     for name in CURRENT_ONLY:
+        result.document.pop(name, None)
         if name in current:
             result.document[name] = copy.deepcopy(current[name])
     for section, name in OPERATIONAL:
