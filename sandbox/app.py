@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
+from sandbox import registration
 from sandbox.apps import routes as apps_routes
 from sandbox.clerk import routes as clerk_routes
 from sandbox.convex import routes as convex_routes
@@ -28,6 +29,6 @@ def build_app(sandbox: Sandbox) -> Starlette:
             *convex_routes.origin_routes(sandbox),
             # The apps behind the webhook endpoints (not a vendor: no request log, no coverage row).
             Mount(apps_routes.PREFIX, routes=apps_routes.routes(sandbox)),
-            Mount("/_sandbox", routes=control.routes(sandbox, FIXTURES)),
+            Mount("/_sandbox", routes=control.routes(sandbox, FIXTURES, registration.handle)),
         ]
     )

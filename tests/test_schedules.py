@@ -41,11 +41,12 @@ def test_weekly_check_is_monday_nine_in_melbourne_in_both_offsets() -> None:
     assert script.index("backstop doctor --stack") < script.index("backstop drift --stack"), "preflight first"
 
 
-def test_monthly_drill_runs_every_available_scenario_in_the_sandbox() -> None:
+def test_monthly_drill_rehearses_every_scenario_from_prods_backup() -> None:
     workflow = load("backstop-monthly-drill.yml")
     assert all(" 1-7 * 0" in cron for cron in crons(workflow))
     script = "\n".join(step.get("run", "") for step in workflow["jobs"]["drill"]["steps"])
-    assert "backstop sandbox serve" in script and "for scenario in A B D" in script
+    assert "for scenario in A B C D" in script and "backstop drill --stack prod" in script
+    assert "--rehearse" in script and "pulumi stack init" not in script
 
 
 def test_every_template_is_listed_in_the_readme() -> None:

@@ -1,18 +1,21 @@
 """Drilling: rehearse a disaster in the sandbox, restore, and prove everything came back exactly.
 
-It refuses to run unless the stack's vendor base URLs point at a running sandbox, so it can rehearse any
-stack, prod included, without touching a real service.
+In place, it refuses to run unless the stack's vendor base URLs point at a running sandbox; a rehearsal
+(operations/rehearsal.py) runs it on a private sandbox built from the stack's backup. Either way it can
+rehearse any stack, prod included, without touching a real service.
 """
 
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
+from backstop.operations import rehearsal
 from backstop.operations.backup import take_backup
 from backstop.operations.choose import choose
 from backstop.operations.drift import managed_drift
@@ -38,13 +41,27 @@ class Drilled:
     """The report as JSON and as Markdown."""
 
 
-def drill(session: StackSession, scenario: str, stage: Stage = unseen) -> Drilled:
-    """`backstop drill`: the drill, its report files and history; a drill that fails alerts."""
+@dataclass(frozen=True)
+class Rehearse:
+    """Drill the stack's own configuration from a backup in a private sandbox (operations/rehearsal.py)."""
+
+    backup_id: str | None = None
+    """None: the newest complete backup."""
+
+
+def drill(
+    session: StackSession, scenario: str, stage: Stage = unseen, rehearse: Rehearse | None = None
+) -> Drilled:
+    """`backstop drill`: the drill (in the sandbox the stack lives in, or a rehearsal), its report files
+    and history; a drill that fails alerts."""
     stack = session.name
     started = history.now()
-    with stage(f"drill {scenario} on {stack}…"):
+    with nullcontext() if rehearse else stage(f"drill {scenario} on {stack}…"):
         try:
-            report = run_drill(session, scenario)
+            if rehearse is not None:
+                report = rehearsal.rehearse(stack, scenario, rehearse.backup_id, stage)
+            else:
+                report = run_drill(session, scenario)
         except Exception as exc:
             history.record(backups_dir(), history.event("drill", stack, started, False, error=str(exc)[:500]))
             if not (isinstance(exc, Failure) and exc.code == INPUT_ERROR):
@@ -74,6 +91,7 @@ def drill(session: StackSession, scenario: str, stage: Stage = unseen) -> Drille
             report.restored_exactly,
             scenario=scenario,
             total_seconds=report.total_seconds,
+            **({"rehearsed": report.rehearsal.backup_id} if report.rehearsal else {}),
         ),
     )
     return Drilled(report, paths)

@@ -25,6 +25,9 @@ class Account:
     name: str
     api_key: str
     livemode: bool = False
+    external_id: str | None = None
+    """The id the vendor shows for the account when it isn't derived from the name (a rehearsed team's
+    Vapi org UUID)."""
 
 
 ACCOUNTS: tuple[Account, ...] = (
@@ -75,9 +78,33 @@ RESTRICTED_KEYS: tuple[RestrictedKey, ...] = (
 )
 
 
+_REGISTERED: list[Account] = []
+"""Accounts added while the server runs (`POST /_sandbox/accounts`: a rehearsal's, under the team's own
+ids); a private sandbox lives for one rehearsal, so they are not part of the saved state."""
+
+
+def register(account: Account) -> Account:
+    """Adds `account`, or returns the one of that vendor and name already there when it agrees on the
+    mode and the external id; ValueError when it doesn't."""
+    found = by_name(account.vendor, account.name)
+    if found is None:
+        _REGISTERED.append(account)
+        return account
+    if (found.livemode, found.external_id) != (account.livemode, account.external_id):
+        raise ValueError(
+            f"{account.vendor} account {account.name} exists already with livemode={found.livemode}, "
+            f"external id {found.external_id}"
+        )
+    return found
+
+
+def all_accounts() -> tuple[Account, ...]:
+    return (*ACCOUNTS, *_REGISTERED)
+
+
 def by_key(vendor: str, api_key: str) -> Account | None:
     """The account the key selects: an account's own key, or a restricted key of the account."""
-    for account in ACCOUNTS:
+    for account in all_accounts():
         if account.vendor == vendor and account.api_key == api_key:
             return account
     key = restricted(vendor, api_key)
@@ -92,7 +119,7 @@ def restricted(vendor: str, api_key: str) -> RestrictedKey | None:
 
 
 def by_name(vendor: str, name: str) -> Account | None:
-    for account in ACCOUNTS:
+    for account in all_accounts():
         if account.vendor == vendor and account.name == name:
             return account
     return None
@@ -100,7 +127,7 @@ def by_name(vendor: str, name: str) -> Account | None:
 
 def keys(vendor: str) -> dict[str, str]:
     """Account name -> API key, for `backstop sandbox env`."""
-    return {a.name: a.api_key for a in ACCOUNTS if a.vendor == vendor}
+    return {a.name: a.api_key for a in all_accounts() if a.vendor == vendor}
 
 
 def restricted_keys(vendor: str) -> dict[str, str]:

@@ -16,6 +16,9 @@ from sandbox.core.faults import FaultSpec
 from sandbox.core.ratelimit import RateLimit
 
 Fixtures = dict[str, Callable[[Sandbox], dict[str, Any]]]
+Register = Callable[[Sandbox, Any], dict[str, Any]]
+"""Validates a `POST /_sandbox/accounts` body and registers it (sandbox/registration.py); raises
+ValidationError or ValueError on a bad one."""
 
 
 class _Limit(BaseModel):
@@ -41,7 +44,7 @@ async def _json(request: Request) -> Any:
     return json.loads(raw) if raw.strip() else {}
 
 
-def routes(sandbox: Sandbox, fixtures: Fixtures) -> list[Route]:
+def routes(sandbox: Sandbox, fixtures: Fixtures, register: Register) -> list[Route]:
     async def reset(_: Request) -> Response:
         sandbox.store.reset()
         sandbox.log.clear()
@@ -71,6 +74,14 @@ def routes(sandbox: Sandbox, fixtures: Fixtures) -> list[Route]:
         summary = fixtures[name](sandbox)
         sandbox.store.persist()
         return JSONResponse({"fixture": name, "created": summary})
+
+    async def accounts(request: Request) -> Response:
+        try:
+            made = register(sandbox, await _json(request))
+        except (json.JSONDecodeError, ValidationError, ValueError) as exc:
+            return _bad(str(exc))
+        sandbox.store.persist()
+        return JSONResponse(made, status_code=201)
 
     async def requests(_: Request) -> Response:
         return JSONResponse(sandbox.log.summary())
@@ -111,6 +122,7 @@ def routes(sandbox: Sandbox, fixtures: Fixtures) -> list[Route]:
         Route("/dump", dump, methods=["GET"]),
         Route("/load", load, methods=["POST"]),
         Route("/fixtures/{name}", fixture, methods=["POST"]),
+        Route("/accounts", accounts, methods=["POST"]),
         Route("/requests", requests, methods=["GET"]),
         Route("/requests", clear_requests, methods=["DELETE"]),
         Route("/faults", add_fault, methods=["POST"]),

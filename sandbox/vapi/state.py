@@ -14,7 +14,7 @@ from sandbox.vapi.models import ASSISTANT, SQUAD, TOOL, WORKFLOW, Json, Kind, Li
 class VapiOrg:
     def __init__(self, sandbox: Sandbox, account: Account) -> None:
         self.sandbox, self.account = sandbox, account
-        self.org_id = models.org_id(account.name)
+        self.org_id = account.external_id or models.org_id(account.name)
 
     def objects(self, kind: Kind) -> dict[str, Json]:
         return self.sandbox.store.collection("vapi", self.account.name, kind.collection)

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Match, Route
 
-from sandbox.core.accounts import ACCOUNTS, Account, bearer, by_key
+from sandbox.core.accounts import Account, all_accounts, bearer, by_key
 from sandbox.core.context import Sandbox
 from sandbox.core.http import Handler, Vendor, route
 from sandbox.core.ratelimit import RateLimit
@@ -135,7 +135,7 @@ def _hook_vendor(sandbox: Sandbox) -> Vendor:
     """The hook URL carries no token: the URL itself selects the team that owns the hook."""
 
     def owner(request: Request) -> Account:
-        for account in ACCOUNTS:
+        for account in all_accounts():
             if account.vendor == "vercel" and deploy_hooks.find(
                 VercelTeam(sandbox, account), request.path_params["projectId"], request.path_params["hookId"]
             ):

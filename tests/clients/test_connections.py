@@ -52,6 +52,8 @@ ALLOWED = {
     # Drills break and inspect the sandbox through its control API (/_sandbox/dump, /_sandbox/faults).
     ("backstop/operations/drill.py", "httpx.Client"),
     ("backstop/operations/drill_sandbox.py", "httpx.get"),
+    # A rehearsal registers the team's accounts in the private sandbox it started (/_sandbox/accounts).
+    ("backstop/operations/rehearsal.py", "httpx.post"),
     # Alerts post to the operator's alert webhook (Slack and the like), not to a vendor of the stack.
     ("backstop/runbook/alerts.py", "httpx.post"),
     # `backstop check` posts signed test events to the stack's apps (its webhook endpoints' URLs), not to

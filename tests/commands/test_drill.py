@@ -54,7 +54,7 @@ def test_each_scenario_restores_exactly(
 
 def test_drills_refuse_real_services(engine: Engine, sandbox: SandboxProcess) -> None:
     engine.init_stack("staging")
-    refused = engine.backstop("drill", "--stack", "staging", "--scenario", "A", ok=(2,))
+    refused = engine.backstop("drill", "--stack", "staging", "--scenario", "A", "--in-place", ok=(2,))
     assert "drills run only against the sandbox" in refused.stderr
     engine.extra_env["BACKSTOP_SANDBOX_URL"] = sandbox.url
     unavailable = engine.backstop("drill", "--stack", "staging", "--scenario", "C", ok=(2,))

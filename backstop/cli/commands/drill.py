@@ -1,11 +1,12 @@
 """`backstop drill`: rehearse a disaster in the sandbox, restore, and prove everything came back exactly.
 
-It refuses to run unless the stack's vendor base URLs point at a running sandbox, so it can rehearse any
-stack, prod included, without touching a real service.
+`--rehearse` (the default unless BACKSTOP_SANDBOX_URL is set) drills the stack's own configuration from
+its backup in a private sandbox; `--in-place` drills the stack where it lives, which must be the sandbox.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -13,7 +14,7 @@ import typer
 from backstop.cli.commands.common import emit, failures
 from backstop.operations.console import out
 from backstop.operations.database import database_failures
-from backstop.operations.drill import drill
+from backstop.operations.drill import Rehearse, drill
 from backstop.operations.errors import DRIFT, OK
 from backstop.runbook.drill.scenarios import SCENARIOS
 from backstop.runbook.session import StackSession
@@ -29,14 +30,29 @@ def command(
             help="A complete loss, B corrupted data, C env vars deleted, D third-party config deleted"
         ),
     ],
+    rehearse: Annotated[
+        bool | None,
+        typer.Option(
+            "--rehearse/--in-place",
+            help="Rehearse from the stack's backup in a private sandbox (the default unless "
+            "BACKSTOP_SANDBOX_URL is set), or drill the stack where it lives (the sandbox only)",
+        ),
+    ] = None,
+    backup: Annotated[
+        str | None, typer.Option(help="The backup to rehearse (default: the newest complete one)")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
 ) -> None:
     """Break the stack in the sandbox, detect, decide, restore, verify. Exit 0 only if all is back exactly."""
     scenario = scenario.upper()
     if scenario not in SCENARIOS:
         raise typer.BadParameter("scenario must be A, B, C or D")
+    if rehearse is None:
+        rehearse = not os.environ.get("BACKSTOP_SANDBOX_URL")
+    if backup and not rehearse:
+        raise typer.BadParameter("--backup chooses what a rehearsal applies: drop it, or add --rehearse")
     with failures(as_json), database_failures():
-        drilled = drill(StackSession(stack), scenario, out.status)
+        drilled = drill(StackSession(stack), scenario, out.status, Rehearse(backup) if rehearse else None)
         report = drilled.report
         emit(
             as_json,

@@ -17,6 +17,20 @@ class Phase(BaseModel):
     detail: str
 
 
+class Rehearsal(BaseModel):
+    """A drill of the stack's own configuration from its backup, in a private sandbox
+    (`backstop drill --rehearse`)."""
+
+    backup_id: str
+    """The backup rehearsed: its document and config were applied to the private sandbox."""
+    seeded: dict[str, str]
+    """Every stack applied to the sandbox (the rehearsed one and those it reads outputs of) -> its backup."""
+    seed_seconds: float
+    """Starting the sandbox and applying the backups, before the drill proper."""
+    hosts: list[str]
+    """The hosts the sandbox played the team's apps at (deliveries to any other fail)."""
+
+
 class DrillReport(BaseModel):
     stack: str
     scenario: str
@@ -37,6 +51,7 @@ class DrillReport(BaseModel):
     database_data_loss_window_seconds: float | None = None
     checks: CheckReport | None = None
     """The restore's signed test deliveries (`backstop check`): reported, not part of the verdict."""
+    rehearsal: Rehearsal | None = None
 
     def write(self, folder: Path) -> tuple[Path, Path]:
         return write_pair(
@@ -48,11 +63,21 @@ class DrillReport(BaseModel):
 
     def markdown(self) -> str:
         verdict = "PASSED: everything is back exactly" if self.restored_exactly else "FAILED"
+        where, rehearsed = "sandbox", []
+        if self.rehearsal is not None:
+            where = "rehearsal in a private sandbox"
+            seeded = ", ".join(f"{stack} from {backup}" for stack, backup in self.rehearsal.seeded.items())
+            rehearsed = [
+                f"Rehearsal of backup {self.rehearsal.backup_id}: applied {seeded} to a private sandbox "
+                f"in {self.rehearsal.seed_seconds:.1f} s; the live services were not touched.",
+                "",
+            ]
         lines = [
             f"# Disaster-recovery drill {self.scenario}: {self.description} ({self.stack})",
             "",
-            f"**{verdict}** in {self.total_seconds:.1f} s ({self.started_at:%Y-%m-%d %H:%M} UTC, sandbox).",
+            f"**{verdict}** in {self.total_seconds:.1f} s ({self.started_at:%Y-%m-%d %H:%M} UTC, {where}).",
             "",
+            *rehearsed,
             "| phase | time | detail |",
             "|---|---|---|",
             *(f"| {p.name} | {p.seconds:.1f} s | {p.detail} |" for p in self.phases),

@@ -1,0 +1,229 @@
+"""`backstop drill --rehearse`: drill a stack's own configuration without touching it.
+
+The stack's newest complete backup (or the one named) is applied to a private sandbox started for the
+rehearsal, under the team's own ids, from a throwaway copy of the project with its own `file://` backend
+and passphrase; then the usual drill runs there (break, detect, decide, restore, verify). Nothing reads the
+live services or the stack's state, and nothing decrypts the team's secrets: the sandbox mints its own.
+Only the drill report and the drill history entry are written into the team's project.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from ruamel.yaml import YAML
+
+from backstop.operations.choose import choose
+from backstop.operations.errors import INPUT_ERROR, VENDOR_ERROR, Failure
+from backstop.operations.stage import Stage, unseen
+from backstop.plugin.model import DesiredState, DesiredStateError, load_document
+from backstop.runbook.backups.catalogue import Backup
+from backstop.runbook.drill.report import DrillReport, Rehearsal
+from backstop.runbook.rehearsal.plan import referenced_stacks, registration, rewritten_config
+from backstop.runbook.rehearsal.project import throwaway_project
+from backstop.runbook.workspace import PROJECT_DIR, engine_env
+
+STEP_TIMEOUT = 900
+
+
+@dataclass(frozen=True)
+class Seeds:
+    """Each stack the rehearsal applies, referenced stacks first, with its backup and document."""
+
+    backups: dict[str, Backup]
+    documents: dict[str, DesiredState]
+
+
+def seeds(stack: str, backup_id: str | None) -> Seeds:
+    """The stack's backup and, for every stack its document reads outputs of, that stack's newest complete
+    backup taken at or before it (refused when there is none)."""
+    chosen = choose(stack, backup_id, None)
+    assert chosen.manifest is not None
+    moment = chosen.manifest.created_at
+    backups: dict[str, Backup] = {}
+    documents: dict[str, DesiredState] = {}
+    pending = [(stack, chosen)]
+    while pending:
+        name, backup = pending.pop()
+        documents[name] = _document(backup)
+        backups[name] = backup
+        for other in sorted(referenced_stacks(documents[name].model_dump(mode="json")) - set(backups)):
+            try:
+                pending.append((other, choose(other, None, moment)))
+            except Failure as exc:
+                raise Failure(
+                    INPUT_ERROR,
+                    f"{name}'s document reads outputs of {other}, so the rehearsal applies {other} first: "
+                    f"{exc}; back up {other} (`backstop backup --stack {other}`) and run it again",
+                ) from None
+    order = list(reversed(backups))  # referenced stacks first
+    return Seeds({s: backups[s] for s in order}, {s: documents[s] for s in order})
+
+
+def _document(backup: Backup) -> DesiredState:
+    try:
+        return load_document(backup.folder / "desired.yaml")
+    except DesiredStateError as exc:
+        raise Failure(INPUT_ERROR, f"backup {backup.id}: {exc}") from None
+
+
+def _config(backup: Backup) -> dict[str, Any]:
+    path = backup.folder / "stack-config.yaml"
+    if not path.exists():
+        return {}
+    data = YAML(typ="safe").load(path.read_text()) or {}
+    config = data.get("config") if isinstance(data, dict) else None
+    return dict(config) if isinstance(config, dict) else {}
+
+
+class Rehearsing:
+    """A private sandbox and a throwaway project in a temporary folder, for one rehearsal."""
+
+    def __init__(self, stack: str) -> None:
+        self.stack = stack
+        self.folder = Path(tempfile.mkdtemp(prefix=f"backstop-rehearsal-{stack}-"))
+        self.project = self.folder / "project"
+        self.passphrase = secrets.token_urlsafe(24)
+        self.env: dict[str, str] = {}
+        self._sandbox: subprocess.Popen[str] | None = None
+
+    def start(self, seeds: Seeds) -> list[str]:
+        """Starts the sandbox, registers the documents' accounts, writes the project and its stacks'
+        config; answers the hosts the sandbox plays the team's apps at."""
+        from sandbox.env import environment, prepare_pulumi_home
+        from sandbox.process import SandboxStartError, spawn
+
+        try:
+            self._sandbox, port = spawn(self.folder / "sandbox", persist=False)
+        except SandboxStartError as exc:
+            raise Failure(VENDOR_ERROR, f"the rehearsal's sandbox: {exc}") from None
+        throwaway_project(
+            PROJECT_DIR, self.project, {s: b.folder / "desired.yaml" for s, b in seeds.backups.items()}
+        )
+        prepare_pulumi_home(self.project)
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "BACKSTOP_"))}
+        self.env = {
+            **inherited,
+            **environment(port, self.project),
+            **engine_env(),
+            "PULUMI_BACKEND_URL": f"file://{self.folder / 'state'}",
+            "PULUMI_CONFIG_PASSPHRASE": self.passphrase,
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+            "BACKSTOP_PROJECT_DIR": str(self.project),
+            "BACKSTOP_BACKUPS_DIR": str(self.folder / "backups"),
+            "BACKSTOP_AUDIT_LOG": str(self.folder / "audit-log.jsonl"),
+        }
+        (self.folder / "state").mkdir()
+        plan = registration(seeds.documents)
+        answer = httpx.post(f"{self.env['BACKSTOP_SANDBOX_URL']}/_sandbox/accounts", json=plan.body())
+        if answer.status_code != 201:
+            raise Failure(VENDOR_ERROR, f"the rehearsal's sandbox refused the accounts: {answer.text}")
+        keys: dict[str, str] = answer.json()["keys"]
+        for stack, backup in seeds.backups.items():
+            used = {vendor: keys[f"{vendor}/{name}"] for vendor, name in plan.uses.get(stack, {}).items()}
+            scope = seeds.documents[stack].scope
+            config = rewritten_config(_config(backup), used, scope.vercel.team if scope.vercel else None)
+            self.pulumi("stack", "init", stack, "--secrets-provider", "passphrase")
+            for key, value in config.plain.items():
+                self.pulumi("config", "set", "--stack", stack, key, value)
+            for key, value in config.secret.items():
+                self.pulumi("config", "set", "--stack", stack, "--secret", key, stdin=value)
+        return sorted(plan.hosts)
+
+    def pulumi(self, *args: str, stdin: str | None = None) -> str:
+        return self._run([str(PROJECT_DIR / ".venv" / "bin" / "pulumi"), *args, "--non-interactive"], stdin)
+
+    def backstop(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "backstop.cli.app", *args],
+            cwd=self.project,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=STEP_TIMEOUT,
+        )
+
+    def _run(self, command: list[str], stdin: str | None = None) -> str:
+        done = subprocess.run(
+            command,
+            cwd=self.project,
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=STEP_TIMEOUT,
+        )
+        if done.returncode != 0:
+            shown = " ".join(a for a in command[1:] if a != stdin)
+            raise Failure(
+                VENDOR_ERROR,
+                f"the rehearsal's `pulumi {shown}` exited {done.returncode} (its project is kept in "
+                f"{self.project}):\n{(done.stdout + done.stderr)[-3000:]}",
+            )
+        return done.stdout
+
+    def stop(self, keep: bool) -> None:
+        if self._sandbox is not None:
+            from sandbox.process import stop
+
+            stop(self._sandbox)
+        if not keep:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def rehearse(stack: str, scenario: str, backup_id: str | None, stage: Stage = unseen) -> DrillReport:
+    """The drill report of `scenario` rehearsed from the stack's backup; a failure to set the rehearsal up
+    raises (its folder is kept and named), a drill that ran returns its report whatever its verdict."""
+    started = datetime.now(UTC)
+    found = seeds(stack, backup_id)
+    rehearsing = Rehearsing(stack)
+    ok = False
+    try:
+        clock = time.monotonic()
+        with stage(f"rehearsal of {found.backups[stack].id}: a private sandbox…"):
+            hosts = rehearsing.start(found)
+        for seeded, backup in found.backups.items():
+            with stage(f"applying {backup.id} to the private sandbox…"):
+                rehearsing.pulumi("up", "--yes", "--skip-preview", "--stack", seeded)
+        seed_seconds = time.monotonic() - clock
+        with stage(f"drill {scenario} on {stack}, in the private sandbox…"):
+            done = rehearsing.backstop(
+                "drill", "--stack", stack, "--scenario", scenario, "--in-place", "--json"
+            )
+        if done.returncode not in (0, 1):
+            raise Failure(
+                done.returncode if done.returncode == INPUT_ERROR else VENDOR_ERROR,
+                f"the rehearsal's drill exited {done.returncode} (its project is kept in "
+                f"{rehearsing.project}): {_error(done)}",
+            )
+        report = DrillReport.model_validate(json.loads(done.stdout)["report"])
+        ok = True
+    finally:
+        rehearsing.stop(keep=not ok)
+    report.started_at = started
+    report.rehearsal = Rehearsal(
+        backup_id=found.backups[stack].id,
+        seeded={s: b.id for s, b in found.backups.items()},
+        seed_seconds=seed_seconds,
+        hosts=hosts,
+    )
+    return report
+
+
+def _error(done: subprocess.CompletedProcess[str]) -> str:
+    try:
+        return str(json.loads(done.stdout).get("error"))
+    except (json.JSONDecodeError, AttributeError):
+        return (done.stdout + done.stderr)[-3000:]

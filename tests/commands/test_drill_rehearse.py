@@ -1,0 +1,109 @@
+"""`backstop drill --rehearse`: the team's own configuration drilled from its backups in a private sandbox,
+never touching the live services, the stack's state or the team's secrets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sandbox.core.accounts import keys
+from tests.commands.test_restore import backup
+from tests.rewind import module_engine
+from tests.support import Engine, SandboxProcess
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def backed_up(sandbox_server: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """derrimut's staging and prod live (the sandbox plays the real services here), each backed up; then
+    the engine loses the way to both: another backend, another passphrase, no sandbox URL."""
+    engine = module_engine(tmp_path_factory.mktemp("rehearse"), sandbox_server)
+    sandbox_server.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
+    engine.extra_env["BACKSTOP_SANDBOX_URL"] = sandbox_server.url
+    for stack in ("staging", "prod"):
+        engine.init_stack(stack)
+        engine.backstop("up", "--stack", stack)
+    engine.extra_env["STAGING_BACKUP"] = backup(engine, stack="staging")
+    engine.extra_env["PROD_BACKUP"] = backup(engine, stack="prod")
+    del engine.extra_env["BACKSTOP_SANDBOX_URL"]
+    engine.extra_env.update(
+        PULUMI_BACKEND_URL=f"file://{engine.home / 'nowhere'}",
+        PULUMI_CONFIG_PASSPHRASE="not-the-teams-passphrase",
+        TMPDIR=str(engine.home / "tmp"),
+    )
+    (engine.home / "tmp").mkdir()
+    return engine
+
+
+def test_prod_rehearses_from_its_backups_without_touching_anything_live(
+    backed_up: Engine, sandbox_server: SandboxProcess
+) -> None:
+    engine, live = backed_up, sandbox_server
+    before = live.dump()
+    live.http.delete("/_sandbox/requests").raise_for_status()
+    project_files = {p: p.read_bytes() for p in engine.project.rglob("*.yaml")}
+
+    done = json.loads(engine.backstop("drill", "--stack", "prod", "--scenario", "C", "--json").stdout)
+
+    report = done["report"]
+    assert report["restored_exactly"] is True, report["differences"]
+    assert report["broken"] == ["vercel prj_DerrimutPlatformSandbox00001: 24 environment variables deleted"]
+    rehearsal = report["rehearsal"]
+    # prod's document reads staging's outputs: staging's newest backup is applied first.
+    assert rehearsal["backup_id"] == engine.extra_env["PROD_BACKUP"]
+    assert list(rehearsal["seeded"].items()) == [
+        ("staging", engine.extra_env["STAGING_BACKUP"]),
+        ("prod", engine.extra_env["PROD_BACKUP"]),
+    ]
+    assert "www.derrimut247.com.au" in rehearsal["hosts"]
+    # The sandbox played the apps: the restored secrets reached Vercel and Convex in the rehearsal too.
+    assert report["checks"]["ok"] is True, report["checks"]
+    markdown = Path(done["files"][1]).read_text()
+    assert "rehearsal in a private sandbox" in markdown
+    assert f"Rehearsal of backup {engine.extra_env['PROD_BACKUP']}" in markdown
+
+    assert live.requests()["total"] == 0, "a rehearsal never calls the live services"
+    assert live.dump() == before
+    assert {p: p.read_bytes() for p in engine.project.rglob("*.yaml")} == project_files
+    assert not list((engine.home / "tmp").iterdir()), "the rehearsal's folder is removed"
+    assert not (engine.home / "nowhere").exists(), "the stack's state backend is never opened"
+    written = "\n".join(p.read_text() for p in Path(done["files"][0]).parent.iterdir())
+    for key in (*keys("stripe").values(), *keys("clerk").values(), *keys("vercel").values()):
+        assert key not in written
+    history = (engine.home / "backups" / "prod" / "history.jsonl").read_text().splitlines()
+    last = json.loads(history[-1])
+    assert (last["kind"], last["ok"], last["details"]["rehearsed"]) == (
+        "drill",
+        True,
+        engine.extra_env["PROD_BACKUP"],
+    )
+
+
+def test_a_rehearsal_needs_the_backups_it_applies(backed_up: Engine, sandbox_server: SandboxProcess) -> None:
+    engine = backed_up
+    sandbox_server.http.delete("/_sandbox/requests").raise_for_status()
+    unknown = engine.backstop(
+        "drill", "--stack", "prod", "--scenario", "A", "--backup", "prod-20200101T000000Z", ok=(2,)
+    )
+    assert "no complete backup 'prod-20200101T000000Z' of prod" in " ".join(unknown.stderr.split())
+
+    staging_backups = engine.home / "backups" / "staging"
+    hidden = engine.home / "staging-backups"
+    staging_backups.rename(hidden)
+    try:
+        refused = engine.backstop("drill", "--stack", "prod", "--scenario", "D", ok=(2,))
+    finally:
+        hidden.rename(staging_backups)
+    message = " ".join(refused.stderr.split())
+    assert "prod's document reads outputs of staging" in message
+    assert "backstop backup --stack staging" in message
+
+    wrong = engine.backstop(
+        "drill", "--stack", "prod", "--scenario", "A", "--in-place", "--backup", "x", ok=(2,)
+    )
+    assert "--backup chooses what a rehearsal applies" in " ".join(wrong.stderr.split())
+    assert sandbox_server.requests()["total"] == 0
+    assert not list((engine.home / "tmp").iterdir())
