@@ -37,7 +37,8 @@ def test_weekly_check_is_monday_nine_in_melbourne_in_both_offsets() -> None:
     assert crons(workflow) == ["0 22 * * 0", "0 23 * * 0"]
     script = "\n".join(step.get("run", "") for step in workflow["jobs"]["check"]["steps"])
     assert 'TZ=Australia/Melbourne date +%u%H)" = "109"' in script
-    assert "backstop drift --stack prod" in script and "backstop restore --stack staging" in script
+    assert "backstop drift --stack prod" in script
+    assert "backstop verify --stack prod --random --since 7d --tested-by" in script
     assert script.index("backstop doctor --stack") < script.index("backstop drift --stack"), "preflight first"
 
 
@@ -55,14 +56,17 @@ def test_every_template_is_listed_in_the_readme() -> None:
         assert path.name in readme
 
 
-def test_database_exports_go_to_the_bucket_and_the_weekly_test_restores_one() -> None:
+def test_database_exports_go_to_the_bucket_and_the_weekly_verification_restores_one() -> None:
     daily = load("backstop-daily-backup.yml")["jobs"]["backup"]
     script = "\n".join(step.get("run", "") for step in daily["steps"])
     assert "backstop db backup --stack" in script and "--require-bucket" in script
     assert daily["env"]["BACKSTOP_STORE_URL"] == "${{ secrets.BACKSTOP_STORE_URL }}"
     weekly = load("backstop-weekly-check.yml")["jobs"]["check"]
-    script = "\n".join(step.get("run", "") for step in weekly["steps"])
-    assert "backstop db restore --backup" in script and "--to staging" in script
+    assert weekly["env"]["BACKSTOP_STORE_URL"] == "${{ secrets.BACKSTOP_STORE_URL }}"
+    commit = weekly["steps"][-1]
+    assert "snapshots/VERIFICATION_LOG.md" in commit["run"] and commit["if"].startswith("always()"), (
+        "a failed verification's entry is committed too"
+    )
 
 
 def test_every_flag_a_template_uses_exists() -> None:

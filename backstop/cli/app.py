@@ -27,6 +27,7 @@ COMMANDS = (
     "restore",
     "status",
     "up",
+    "verify",
 )
 """Commands that are one function (`command` in their module)."""
 

@@ -171,10 +171,11 @@ def _seed(session: StackSession, options: InitOptions, chosen: list[str], env: M
         if isinstance(current, dict) and current.get("stack") == session.name:
             data = current
     # The scope comes from this run's keys and flags only: the old document may be another account's, and
-    # so may its smoke checks' apps (capture keeps a document's checks: here there are none to keep).
+    # so may its smoke checks' apps and its data checks' tables (capture keeps both: here there are none).
     scope: dict[str, Any] = {}
     data["scope"] = scope
     data.pop("checks", None)
+    data.pop("verify", None)
     if "vapi" in chosen:
         scope["vapi"] = {"org_id": options.vapi_org, "prefix": options.vapi_prefix}
         if options.vapi_excluded:

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +34,7 @@ from backstop.runbook.backups.catalogue import Backup
 from backstop.runbook.drill.report import DrillReport, Rehearsal
 from backstop.runbook.rehearsal.plan import referenced_stacks, registration, rewritten_config
 from backstop.runbook.rehearsal.project import throwaway_project
-from backstop.runbook.workspace import PROJECT_DIR, engine_env
+from backstop.runbook.workspace import PROJECT_DIR, backups_dir, engine_env
 
 STEP_TIMEOUT = 900
 
@@ -46,9 +47,11 @@ class Seeds:
     documents: dict[str, DesiredState]
 
 
-def seeds(stack: str, backup_id: str | None) -> Seeds:
+def seeds(stack: str, backup_id: str | None, followers: bool = False) -> Seeds:
     """The stack's backup and, for every stack its document reads outputs of, that stack's newest complete
-    backup taken at or before it (refused when there is none)."""
+    backup taken at or before it (refused when there is none). With `followers`, also each stack whose
+    backup of that time reads this stack's outputs (and no stack outside the rehearsal's), applied last:
+    the apps it configures verify this stack's secrets (a preview target reading staging's, say)."""
     chosen = choose(stack, backup_id, None)
     assert chosen.manifest is not None
     moment = chosen.manifest.created_at
@@ -69,7 +72,30 @@ def seeds(stack: str, backup_id: str | None) -> Seeds:
                     f"{exc}; back up {other} (`backstop backup --stack {other}`) and run it again",
                 ) from None
     order = list(reversed(backups))  # referenced stacks first
+    if followers:
+        order += _followers(stack, moment, backups, documents)
     return Seeds({s: backups[s] for s in order}, {s: documents[s] for s in order})
+
+
+def _followers(
+    stack: str, moment: datetime, backups: dict[str, Backup], documents: dict[str, DesiredState]
+) -> list[str]:
+    found = []
+    folder = backups_dir()
+    others = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    for other in others:
+        if other in backups:
+            continue
+        try:
+            backup = choose(other, None, moment)
+            document = _document(backup)
+        except Failure:
+            continue
+        reads = referenced_stacks(document.model_dump(mode="json"))
+        if stack in reads and reads <= set(backups):
+            backups[other], documents[other] = backup, document
+            found.append(other)
+    return found
 
 
 def _document(backup: Backup) -> DesiredState:
@@ -97,11 +123,17 @@ class Rehearsing:
         self.project = self.folder / "project"
         self.passphrase = secrets.token_urlsafe(24)
         self.env: dict[str, str] = {}
+        self.keys: dict[str, str] = {}
+        """`<vendor>/<account>` -> the key the sandbox minted."""
         self._sandbox: subprocess.Popen[str] | None = None
 
-    def start(self, seeds: Seeds) -> list[str]:
-        """Starts the sandbox, registers the documents' accounts, writes the project and its stacks'
-        config; answers the hosts the sandbox plays the team's apps at."""
+    @property
+    def sandbox_url(self) -> str:
+        return self.env["BACKSTOP_SANDBOX_URL"]
+
+    def start(self, seeds: Seeds, databases: Sequence[str] = ()) -> list[str]:
+        """Starts the sandbox, registers the documents' accounts (and the Convex `databases`), writes the
+        project and its stacks' config; answers the hosts the sandbox plays the team's apps at."""
         from sandbox.env import environment, prepare_pulumi_home
         from sandbox.process import SandboxStartError, spawn
 
@@ -127,12 +159,18 @@ class Rehearsing:
         }
         (self.folder / "state").mkdir()
         plan = registration(seeds.documents)
-        answer = httpx.post(f"{self.env['BACKSTOP_SANDBOX_URL']}/_sandbox/accounts", json=plan.body())
+        for deployment in databases:
+            plan.accounts.setdefault(
+                ("convex", deployment), {"vendor": "convex", "name": deployment, "livemode": False}
+            )
+        answer = httpx.post(f"{self.sandbox_url}/_sandbox/accounts", json=plan.body())
         if answer.status_code != 201:
             raise Failure(VENDOR_ERROR, f"the rehearsal's sandbox refused the accounts: {answer.text}")
-        keys: dict[str, str] = answer.json()["keys"]
+        self.keys = answer.json()["keys"]
         for stack, backup in seeds.backups.items():
-            used = {vendor: keys[f"{vendor}/{name}"] for vendor, name in plan.uses.get(stack, {}).items()}
+            used = {
+                vendor: self.keys[f"{vendor}/{name}"] for vendor, name in plan.uses.get(stack, {}).items()
+            }
             scope = seeds.documents[stack].scope
             config = rewritten_config(_config(backup), used, scope.vercel.team if scope.vercel else None)
             self.pulumi("stack", "init", stack, "--secrets-provider", "passphrase")
@@ -141,6 +179,12 @@ class Rehearsing:
             for key, value in config.secret.items():
                 self.pulumi("config", "set", "--stack", stack, "--secret", key, stdin=value)
         return sorted(plan.hosts)
+
+    def apply(self, seeds: Seeds, stage: Stage) -> None:
+        """`pulumi up` of each backup's document, referenced stacks first."""
+        for seeded, backup in seeds.backups.items():
+            with stage(f"applying {backup.id} to the private sandbox…"):
+                self.pulumi("up", "--yes", "--skip-preview", "--stack", seeded)
 
     def pulumi(self, *args: str, stdin: str | None = None) -> str:
         return self._run([str(PROJECT_DIR / ".venv" / "bin" / "pulumi"), *args, "--non-interactive"], stdin)
@@ -194,9 +238,7 @@ def rehearse(stack: str, scenario: str, backup_id: str | None, stage: Stage = un
         clock = time.monotonic()
         with stage(f"rehearsal of {found.backups[stack].id}: a private sandbox…"):
             hosts = rehearsing.start(found)
-        for seeded, backup in found.backups.items():
-            with stage(f"applying {backup.id} to the private sandbox…"):
-                rehearsing.pulumi("up", "--yes", "--skip-preview", "--stack", seeded)
+        rehearsing.apply(found, stage)
         seed_seconds = time.monotonic() - clock
         with stage(f"drill {scenario} on {stack}, in the private sandbox…"):
             done = rehearsing.backstop(

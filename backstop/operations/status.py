@@ -27,10 +27,12 @@ def _rate(events: list[history.Event]) -> float | None:
 
 
 def _trends(events: list[history.Event], now: datetime) -> dict[str, Any]:
-    """The last 30 days' success rates, the last successful restore's RTO and the last drill."""
+    """The last 30 days' success rates, the last successful restore's RTO, the last drill and the last
+    weekly verification."""
     recent = [e for e in events if now - e.at <= WINDOW]
     restored = [e for e in events if e.kind == "restore" and e.ok]
     drills = [e for e in events if e.kind == "drill"]
+    verifications = [e for e in events if e.kind == "verify"]
     return {
         "backup_success_rate_30d": _rate([e for e in recent if e.kind == "backup"]),
         "restore_success_rate_30d": _rate([e for e in recent if e.kind == "restore"]),
@@ -40,6 +42,13 @@ def _trends(events: list[history.Event], now: datetime) -> dict[str, Any]:
         "last_drill_at": drills[-1].at.isoformat() if drills else None,
         "last_drill_ok": drills[-1].ok if drills else None,
         "last_drill_scenario": drills[-1].details.get("scenario") if drills else None,
+        "verification_success_rate_30d": _rate([e for e in recent if e.kind == "verify"]),
+        "last_verification_at": verifications[-1].at.isoformat() if verifications else None,
+        "last_verification_age_seconds": (now - verifications[-1].at).total_seconds()
+        if verifications
+        else None,
+        "last_verification_ok": verifications[-1].ok if verifications else None,
+        "last_verification_backup": verifications[-1].details.get("backup") if verifications else None,
     }
 
 
@@ -118,6 +127,11 @@ def prometheus(status: dict[str, Any]) -> str:
         "backstop_drill_success_rate_30d": status["drill_success_rate_30d"],
         "backstop_last_restore_rto_seconds": status["last_restore_rto_seconds"],
         "backstop_last_drill_ok": None if status["last_drill_ok"] is None else int(status["last_drill_ok"]),
+        "backstop_verification_success_rate_30d": status["verification_success_rate_30d"],
+        "backstop_last_verification_age_seconds": status["last_verification_age_seconds"],
+        "backstop_last_verification_ok": None
+        if status["last_verification_ok"] is None
+        else int(status["last_verification_ok"]),
         "backstop_store_size_bytes": status["store_size_bytes"],
         "backstop_store_max_bytes": status["store_max_bytes"],
         "backstop_db_last_backup_age_seconds": status["database"]["last_backup_age_seconds"],

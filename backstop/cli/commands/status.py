@@ -47,6 +47,11 @@ def command(
                 out.print(
                     f"  last drill: {status['last_drill_scenario']} {status['last_drill_at']} ({verdict})"
                 )
+            if status["last_verification_at"]:
+                verdict = "[green]passed[/green]" if status["last_verification_ok"] else "[red]FAILED[/red]"
+                rate = _pct(status["verification_success_rate_30d"])
+                backup, at = status["last_verification_backup"], status["last_verification_at"]
+                out.print(f"  last verification: {backup} {at} ({verdict}; {rate} in 30 days)")
             if status["store_size_bytes"] or status["store_max_bytes"]:
                 limit = status["store_max_bytes"]
                 over = " [red]OVER THE LIMIT[/red]" if status["store_over_limit"] else ""

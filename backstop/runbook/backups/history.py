@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-Kind = Literal["backup", "restore", "drift", "drill"]
+Kind = Literal["backup", "restore", "drift", "drill", "verify"]
 FILE = "history.jsonl"
 
 

@@ -1,0 +1,1 @@
+"""The weekly backup verification: the chosen backups restored and checked (backstop verify)."""
