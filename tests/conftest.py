@@ -27,6 +27,7 @@ SLOWEST_FIRST = (
     "tests/commands/test_init_second_example.py",
     "tests/commands/test_drill.py",
     "tests/commands/test_verify.py",
+    "tests/commands/test_drill_live.py",
     "tests/commands/test_restore_prune.py",
     "tests/e2e/test_clerk.py",
     "tests/commands/test_init.py",

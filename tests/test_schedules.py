@@ -48,6 +48,11 @@ def test_monthly_drill_rehearses_every_scenario_from_prods_backup() -> None:
     script = "\n".join(step.get("run", "") for step in workflow["jobs"]["drill"]["steps"])
     assert "for scenario in A B C D" in script and "backstop drill --stack prod" in script
     assert "--rehearse" in script and "pulumi stack init" not in script
+    assert "backstop drill --stack staging" in script and "--live --approved-by" in script
+    assert any(
+        step.get("uses", "").startswith("actions/upload-artifact")
+        for step in workflow["jobs"]["drill"]["steps"]
+    )
 
 
 def test_every_template_is_listed_in_the_readme() -> None:

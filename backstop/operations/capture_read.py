@@ -197,11 +197,11 @@ def read_live(
 ) -> Capture:
     """The live configuration inside the stack's scope, as a desired-state document (not yet validated);
     only `vendors` are read (Stripe's key is required when Stripe is one of them). The current document's
-    smoke and data checks are kept as they are: they are not live configuration."""
+    smoke and data checks and recovery targets are kept as they are: they are not live configuration."""
     current = _current(session)
     captured = _read_vendors(session, current, vercel_projects, vercel_team, vendors)
-    for section in ("checks", "verify"):
-        if isinstance(current.get(section), list):
+    for section in ("checks", "verify", "targets"):
+        if isinstance(current.get(section), list | dict):
             captured.document[section] = current[section]
     return captured
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from backstop.operations import rehearsal
+from backstop.operations import drill_live, rehearsal
 from backstop.operations.backup import take_backup
 from backstop.operations.choose import choose
 from backstop.operations.drift import managed_drift
@@ -28,7 +28,7 @@ from backstop.runbook.alerts import Alert
 from backstop.runbook.backups import history
 from backstop.runbook.drill import database
 from backstop.runbook.drill.report import DrillReport, Phase
-from backstop.runbook.drill.scenarios import SCENARIOS, apply, where
+from backstop.runbook.drill.scenarios import apply, where
 from backstop.runbook.drill.verify import stripe_differences, vercel_differences
 from backstop.runbook.session import StackSession
 from backstop.runbook.workspace import backups_dir
@@ -49,17 +49,35 @@ class Rehearse:
     """None: the newest complete backup."""
 
 
+@dataclass(frozen=True)
+class Live:
+    """Drill the stack in its real services (operations/drill_live.py)."""
+
+    approved_by: str | None
+
+
 def drill(
-    session: StackSession, scenario: str, stage: Stage = unseen, rehearse: Rehearse | None = None
+    session: StackSession,
+    scenario: str,
+    stage: Stage = unseen,
+    rehearse: Rehearse | None = None,
+    live: Live | None = None,
 ) -> Drilled:
-    """`backstop drill`: the drill (in the sandbox the stack lives in, or a rehearsal), its report files
-    and history; a drill that fails alerts."""
+    """`backstop drill`: the drill (in the sandbox the stack lives in, a rehearsal, or live), its report
+    files and history; a drill that fails alerts. A live drill's refusals come before anything runs."""
     stack = session.name
+    if live is not None:
+        reason = drill_live.refusal(session, scenario, live.approved_by)
+        if reason:
+            raise Failure(INPUT_ERROR, reason)
     started = history.now()
-    with nullcontext() if rehearse else stage(f"drill {scenario} on {stack}…"):
+    with nullcontext() if rehearse else stage(f"drill {scenario} on {stack}{' (live)' if live else ''}…"):
         try:
             if rehearse is not None:
                 report = rehearsal.rehearse(stack, scenario, rehearse.backup_id, stage)
+            elif live is not None:
+                assert live.approved_by is not None
+                report = drill_live.run_live_drill(session, scenario, live.approved_by)
             else:
                 report = run_drill(session, scenario)
         except Exception as exc:
@@ -72,14 +90,17 @@ def drill(
                 )
             raise
     paths = report.write(backups_dir() / stack / "drills")
-    if not report.restored_exactly:
+    if not report.passed:
         notify(
             Alert(
                 "drill_failed",
                 stack,
                 f"drill {scenario}: not everything came back",
                 "error",
-                {"differences": "; ".join(report.differences[:10]), "report": str(paths[1])},
+                {
+                    "differences": "; ".join((report.failures + report.differences)[:10]),
+                    "report": str(paths[1]),
+                },
             )
         )
     history.record(
@@ -88,10 +109,11 @@ def drill(
             "drill",
             stack,
             started,
-            report.restored_exactly,
+            report.passed,
             scenario=scenario,
             total_seconds=report.total_seconds,
             **({"rehearsed": report.rehearsal.backup_id} if report.rehearsal else {}),
+            **({"live": True, "rto_seconds": report.live.rto_seconds} if report.live else {}),
         ),
     )
     return Drilled(report, paths)
@@ -187,19 +209,15 @@ def run_drill(session: StackSession, scenario: str) -> DrillReport:
             else f"{len(differences)} difference(s)",
         )
     )
-    return DrillReport(
-        stack=stack_name,
-        scenario=scenario,
-        description=SCENARIOS[scenario][0],
-        started_at=started,
-        broken=broken,
-        phases=phases,
-        total_seconds=sum(p.seconds for p in phases),
-        decision_rule=rule,
-        backup_id=chosen.id,
+    return DrillReport.of(
+        stack_name,
+        scenario,
+        started,
+        broken,
+        phases,
+        (rule, chosen.id),
+        differences,
         data_loss_window_seconds=report.data_loss_window_seconds,
-        restored_exactly=not differences,
-        differences=differences,
         database_backup_id=db_report.backup_id if db_report else None,
         database_table=db_report.table if db_report else None,
         database_data_loss_window_seconds=db_report.data_loss_window_seconds if db_report else None,

@@ -11,13 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from backstop.operations.notify import notify
+from backstop.plugin.model import load_document
 from backstop.runbook.alerts import Alert
 from backstop.runbook.backups import history
 from backstop.runbook.backups.catalogue import DATABASE, list_backups
 from backstop.runbook.db.status import database_status
-from backstop.runbook.workspace import backups_dir
+from backstop.runbook.workspace import backups_dir, document_path
 
 RPO = timedelta(hours=24)
+"""The runbook's, unless the stack's document sets `targets.rpo_hours`."""
 WINDOW = timedelta(days=30)
 STORE_LIMIT_ENV = "BACKSTOP_STORE_MAX_BYTES"
 
@@ -68,7 +70,13 @@ def _store(stack: str, env: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+def rpo_of(stack: str) -> timedelta:
+    path = document_path(stack)
+    return timedelta(hours=load_document(path).targets.rpo_hours) if path.exists() else RPO
+
+
 def status_of(stack: str, now: datetime, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    rpo = rpo_of(stack)
     backups = [
         b for b in list_backups(backups_dir(), stack) if b.manifest and b.manifest.status == "complete"
     ]
@@ -81,10 +89,10 @@ def status_of(stack: str, now: datetime, env: Mapping[str, str] | None = None) -
     sizes = [int(e.details.get("size_bytes", 0)) for e in runs if e.ok]
     return {
         "stack": stack,
-        "rpo_seconds": RPO.total_seconds(),
+        "rpo_seconds": rpo.total_seconds(),
         "last_backup_at": newest.isoformat() if newest else None,
         "last_backup_age_seconds": age,
-        "rpo_breached": age is None or age > RPO.total_seconds(),
+        "rpo_breached": age is None or age > rpo.total_seconds(),
         "backups": len(backups),
         "backup_runs": len(runs),
         "backup_failures": sum(1 for e in runs if not e.ok),
@@ -99,7 +107,7 @@ def status_of(stack: str, now: datetime, env: Mapping[str, str] | None = None) -
         "restore_success_rate": (sum(1 for e in restores if e.ok) / len(restores)) if restores else None,
         **_trends(events, now),
         **_store(stack, os.environ if env is None else env),
-        "database": database_status(backups_dir(), stack, now, RPO),
+        "database": database_status(backups_dir(), stack, now, rpo),
     }
 
 
@@ -160,7 +168,7 @@ def check_status(stack: str, textfile: Path | None) -> dict[str, Any]:
             Alert(
                 "rpo_breached",
                 stack,
-                "no successful backup within the 24 h RPO",
+                f"no successful backup within the {status['rpo_seconds'] / 3600:g} h RPO",
                 "critical",
                 {
                     "last_backup": status["last_backup_at"] or "never",
@@ -185,7 +193,7 @@ def check_status(stack: str, textfile: Path | None) -> dict[str, Any]:
             Alert(
                 "rpo_breached" if database["rpo_breached"] else "verification_failed",
                 stack,
-                "no database backup within the 24 h RPO"
+                f"no database backup within the {status['rpo_seconds'] / 3600:g} h RPO"
                 if database["rpo_breached"]
                 else "database exports are missing from the backup store",
                 "critical",

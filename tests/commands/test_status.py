@@ -8,6 +8,8 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from backstop.runbook.backups import history
 from backstop.runbook.backups.manifest import Manifest
 from backstop.runbook.db.store import sha256_file
@@ -174,3 +176,17 @@ def test_a_store_over_its_limit_alerts_without_failing_the_status(tmp_path: Path
         assert "the backup store holds more than its limit" in posted["text"]
     finally:
         receiver.close()
+
+
+def test_the_documents_rpo_target_decides_a_breach(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from backstop.operations import status as operation
+
+    seed(tmp_path, [3])
+    document = tmp_path / "prod.yaml"
+    document.write_text("version: 1\nstack: prod\nscope: {stripe: {mode: live}}\ntargets: {rpo_hours: 2}\n")
+    monkeypatch.setenv("BACKSTOP_BACKUPS_DIR", str(tmp_path))
+    monkeypatch.setattr(operation, "document_path", lambda stack: document)
+    found = operation.status_of("prod", datetime.now(UTC), env={})
+    assert (found["rpo_seconds"], found["rpo_breached"]) == (7200, True)
+    document.write_text("version: 1\nstack: prod\nscope: {stripe: {mode: live}}\ntargets: {rpo_hours: 4}\n")
+    assert operation.status_of("prod", datetime.now(UTC), env={})["rpo_breached"] is False

@@ -21,7 +21,8 @@ def command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
 ) -> None:
     """Report backup health. Exit 1 when the last successful backup (configuration, or database when the
-    stack has one) is older than the RPO (24 h), or a database export is missing from its store."""
+    stack has one) is older than the RPO (the document's `targets.rpo_hours`, 24 h unless set), or a database
+    export is missing from its store."""
     with failures(as_json):
         status = check_status(stack, textfile)
 
@@ -29,7 +30,7 @@ def command(
             age = status["last_backup_age_seconds"]
             when = "never" if age is None else f"{age / 3600:.1f} h ago"
             breach = "[red]RPO BREACHED[/red]" if status["rpo_breached"] else "[green]within RPO[/green]"
-            out.print(f"{stack}: last backup {when} ({breach}, 24 h)")
+            out.print(f"{stack}: last backup {when} ({breach}, {status['rpo_seconds'] / 3600:g} h)")
             rate = status["backup_success_rate"]
             shown = "n/a" if rate is None else f"{rate:.0%}"
             out.print(

@@ -12,6 +12,7 @@ from backstop.plugin.model.common import Strict
 from backstop.plugin.model.convex import ConvexScope, ConvexSection
 from backstop.plugin.model.data_checks import DataCheck, unique_data_checks
 from backstop.plugin.model.stripe import StripeScope, StripeSection
+from backstop.plugin.model.targets import Targets
 from backstop.plugin.model.vapi import VapiScope, VapiSection, document_scope
 from backstop.plugin.model.vercel import VercelScope, VercelSection
 
@@ -46,6 +47,8 @@ class DesiredState(Strict):
     """Smoke checks of the running apps (`backstop check`); not live configuration."""
     verify: Annotated[list[DataCheck], AfterValidator(unique_data_checks)] = Field(default_factory=list)
     """Data checks of a restored database export (`backstop verify`); not live configuration."""
+    targets: Targets = Field(default_factory=Targets)
+    """The recovery objectives a live drill must meet; not live configuration."""
 
     @model_validator(mode="after")
     def _inside_scope(self) -> DesiredState:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
 from backstop.runbook.check.report import CheckReport
+from backstop.runbook.drill.scenarios import SCENARIOS
 from backstop.runbook.reports import write_pair
 
 
@@ -31,6 +33,22 @@ class Rehearsal(BaseModel):
     """The hosts the sandbox played the team's apps at (deliveries to any other fail)."""
 
 
+class Live(BaseModel):
+    """A drill in the stack's real services (`backstop drill --live`)."""
+
+    approved_by: str
+    safety_backup: str
+    """Taken before anything was broken; the second attempt restores it, and so does a finish by hand."""
+    rto_seconds: float
+    """Detect, decide and restore."""
+    rto_target_seconds: float
+    """The document's `targets.rto_minutes`."""
+    second_attempt: str | None = None
+    """What the retry from the safety backup did, when the first restore failed."""
+    finish_by_hand: str | None = None
+    """The command that finishes the restore, when the drill left the stack not as declared."""
+
+
 class DrillReport(BaseModel):
     stack: str
     scenario: str
@@ -52,6 +70,43 @@ class DrillReport(BaseModel):
     checks: CheckReport | None = None
     """The restore's signed test deliveries (`backstop check`): reported, not part of the verdict."""
     rehearsal: Rehearsal | None = None
+    live: Live | None = None
+    failures: list[str] = []
+    """Why the drill failed although everything may be back: a restore retried, a missed RTO target."""
+
+    @property
+    def passed(self) -> bool:
+        return self.restored_exactly and not self.failures
+
+    @classmethod
+    def of(
+        cls,
+        stack: str,
+        scenario: str,
+        started_at: datetime,
+        broken: list[str],
+        phases: list[Phase],
+        decision: tuple[str, str],
+        differences: list[str],
+        **rest: Any,
+    ) -> DrillReport:
+        """A finished drill: its total is its phases', its verdict its differences (`decision`: the rule
+        and the backup it chose)."""
+        rule, backup_id = decision
+        return cls(
+            stack=stack,
+            scenario=scenario,
+            description=SCENARIOS[scenario][0],
+            started_at=started_at,
+            broken=broken,
+            phases=phases,
+            total_seconds=sum(p.seconds for p in phases),
+            decision_rule=rule,
+            backup_id=backup_id,
+            restored_exactly=not differences,
+            differences=differences,
+            **rest,
+        )
 
     def write(self, folder: Path) -> tuple[Path, Path]:
         return write_pair(
@@ -62,7 +117,7 @@ class DrillReport(BaseModel):
         )
 
     def markdown(self) -> str:
-        verdict = "PASSED: everything is back exactly" if self.restored_exactly else "FAILED"
+        verdict = "PASSED: everything is back exactly" if self.passed else "FAILED"
         where, rehearsed = "sandbox", []
         if self.rehearsal is not None:
             where = "rehearsal in a private sandbox"
@@ -70,6 +125,16 @@ class DrillReport(BaseModel):
             rehearsed = [
                 f"Rehearsal of backup {self.rehearsal.backup_id}: applied {seeded} to a private sandbox "
                 f"in {self.rehearsal.seed_seconds:.1f} s; the live services were not touched.",
+                "",
+            ]
+        if self.live is not None:
+            live = self.live
+            where = "live, in the stack's real services"
+            rehearsed = [
+                f"Approved by {live.approved_by}; safety backup {live.safety_backup} taken before anything "
+                f"was broken. RTO {live.rto_seconds:.1f} s (target {live.rto_target_seconds:.0f} s).",
+                *([f"First restore failed; {live.second_attempt}."] if live.second_attempt else []),
+                *([f"Finish by hand: `{live.finish_by_hand}`"] if live.finish_by_hand else []),
                 "",
             ]
         lines = [
@@ -99,6 +164,8 @@ class DrillReport(BaseModel):
         ]
         if self.differences:
             lines += ["", "Not back as declared:", *(f"- {d}" for d in self.differences)]
+        if self.failures:
+            lines += ["", "Why the drill failed:", *(f"- {f}" for f in self.failures)]
         if self.checks is not None:
             lines += ["", f"Application checks (signed test deliveries): {self.checks.summary()}"]
             lines += [f"- {line}" if not line.startswith(" ") else line for line in self.checks.lines()]

@@ -15,9 +15,9 @@ OWN_FIELDS = ("version", "stack", "scope")
 """Always the current document's: the target keeps its own identity and scope."""
 OPERATIONAL = (("vercel", "redeploy_hook"),)
 """How Backstop operates rather than what is live: always the current document's, `--exact` included."""
-CURRENT_ONLY = ("checks", "verify")
-"""Top-level sections that are not live configuration (smoke and data checks): the current document's or
-none."""
+CURRENT_ONLY = ("checks", "verify", "targets")
+"""Top-level sections that are not live configuration (smoke and data checks, recovery targets): the
+current document's or none."""
 
 
 @dataclass

@@ -1,0 +1,179 @@
+"""`backstop drill --live`: the runbook's monthly disaster-recovery test in the stack's real services.
+
+Only a stack no rule of approvals.yaml protects, with a test-mode Stripe key and a development Clerk
+instance (staging), and with the name of who approved it. A safety backup first; the scenario's subset of
+the objects the stack manages broken through the vendors' public APIs (runbook/drill/live.py); detected
+by drift, decided, restored by `backstop restore` and verified by a clean refresh preview. A restore that
+fails is tried once more from the safety backup; the drill then fails and says how to finish by hand.
+The RTO (detect + decide + restore) is measured against the document's `targets.rto_minutes`.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from backstop.operations.backup import take_backup
+from backstop.operations.choose import choose
+from backstop.operations.drift import managed_drift
+from backstop.operations.errors import DRIFT, Failure
+from backstop.operations.restore import Request, restore
+from backstop.plugin.clients.connections import session_connections
+from backstop.runbook.approvals.authorize import matrix
+from backstop.runbook.drill.live import break_live
+from backstop.runbook.drill.report import DrillReport, Live, Phase
+from backstop.runbook.restore.report import Report
+from backstop.runbook.session import StackSession
+
+
+def refusal(session: StackSession, scenario: str, approved_by: str | None) -> str | None:
+    """Why the stack can't be drilled live (checked before anything is read from a vendor), or None."""
+    stack, rules = session.name, matrix()
+    if rules.protects(stack):
+        return (
+            f"{stack} is protected by approvals.yaml: a live drill breaks real objects, so it runs only on a "
+            f"stack no rule protects (staging); rehearse {stack} instead (`backstop drill --rehearse`)"
+        )
+    if not approved_by:
+        return (
+            "--approved-by: name who approved breaking the stack's real services (a person in approvals.yaml)"
+        )
+    if approved_by not in rules.people:
+        return f"--approved-by: {approved_by!r} is not in approvals.yaml"
+    desired = session.desired
+    conn = session_connections(session)
+    if (desired.scope.stripe and desired.scope.stripe.mode != "test") or conn.stripe.live:
+        return f"{stack}'s Stripe is live mode: a live drill runs only against test-mode Stripe"
+    clerk = desired.scope.clerk
+    if (clerk and clerk.environment != "development") or (conn.clerk.secret_key or "").startswith("sk_live_"):
+        return (
+            f"{stack}'s Clerk instance is a production one: a live drill runs only on a development instance"
+        )
+    if scenario == "C" and not (desired.vercel and desired.vercel.projects):
+        return f"scenario C deletes environment variables, and {stack} owns no Vercel project"
+    return None
+
+
+def run_live_drill(session: StackSession, scenario: str, approved_by: str) -> DrillReport:
+    stack = session.name
+    started = datetime.now(UTC)
+    desired = session.desired
+    session.validate()
+    session.refresh()
+    if managed_drift(session, refresh=False):
+        raise Failure(DRIFT, f"{stack} is not in sync before the drill: restore it first")
+    safety = take_backup(
+        session,
+        f"Drill safety backup - live scenario {scenario} - {started:%Y-%m-%d}",
+        "critical",
+        approved_by=approved_by,
+        refresh=False,
+    )
+    scope = desired.scope.vercel
+    broken = break_live(
+        session.resources(), scenario, session_connections(session), scope.team if scope else None
+    )
+    session.invalidate()
+    disaster = datetime.now(UTC)
+    phases = []
+
+    clock = time.monotonic()
+    found = managed_drift(session)
+    phases.append(
+        Phase(
+            name="detect",
+            seconds=time.monotonic() - clock,
+            detail=f"`backstop drift` found {len(found)} object(s) drifted",
+        )
+    )
+    if not found:
+        raise Failure(DRIFT, "the drill's disaster went undetected by drift")
+
+    clock = time.monotonic()
+    rule = "the newest complete backup taken before the disaster"
+    chosen = choose(stack, None, disaster)
+    phases.append(Phase(name="decide", seconds=time.monotonic() - clock, detail=f"{rule}: {chosen.id}"))
+
+    clock = time.monotonic()
+    failures: list[str] = []
+    report, remaining, error = _attempt(session, chosen.id, approved_by)
+    second = None
+    if error is not None:
+        failures.append(f"the restore of {chosen.id} failed: {error}")
+        report, remaining, second_error = _attempt(session, safety.id, approved_by)
+        second = f"retried from the safety backup {safety.id}: " + (
+            "converged"
+            if second_error is None and not remaining
+            else f"failed: {second_error or '; '.join(remaining)}"
+        )
+    restore_seconds = time.monotonic() - clock
+    phases.append(
+        Phase(
+            name="restore",
+            seconds=restore_seconds,
+            detail=(
+                f"changes {report.changes}; safety backup {report.safety_backup}"
+                if report
+                else "no restore completed"
+            )
+            + (f"; {second}" if second else ""),
+        )
+    )
+    clock = time.monotonic()
+    differences = list(remaining) if report is not None else ["the restore did not complete"]
+    if report is not None and not differences:
+        differences = [f"{c.op} {c.name}" for c in managed_drift(session)]
+    phases.append(
+        Phase(
+            name="verify",
+            seconds=time.monotonic() - clock,
+            detail="refresh preview clean: every managed object equal in the vendor's data"
+            if not differences
+            else f"{len(differences)} difference(s)",
+        )
+    )
+    rto = sum(p.seconds for p in phases if p.name in ("detect", "decide", "restore"))
+    target = desired.targets.rto_minutes * 60
+    if rto > target:
+        failures.append(f"RTO {rto / 60:.1f} min is above the target of {desired.targets.rto_minutes:g} min")
+    finish = None
+    if differences:
+        finish = f"backstop restore --stack {stack} --backup {safety.id} --approved-by {_quoted(approved_by)}"
+    return DrillReport.of(
+        stack,
+        scenario,
+        started,
+        broken,
+        phases,
+        (rule, chosen.id),
+        differences,
+        data_loss_window_seconds=report.data_loss_window_seconds if report else 0.0,
+        checks=report.checks if report else None,
+        failures=failures,
+        live=Live(
+            approved_by=approved_by,
+            safety_backup=safety.id,
+            rto_seconds=rto,
+            rto_target_seconds=target,
+            second_attempt=second,
+            finish_by_hand=finish,
+        ),
+    )
+
+
+def _attempt(
+    session: StackSession, backup_id: str, approved_by: str
+) -> tuple[Report | None, list[str], str | None]:
+    """One restore: (its report, the drift left, None), or (None, [], why it failed)."""
+    try:
+        report, remaining = restore(session, Request(backup_id, approved_by=approved_by))
+    except Exception as exc:
+        session.invalidate()
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        errors = [line for line in lines if "error" in line.lower()]
+        return None, [], ((errors or lines or [type(exc).__name__])[0])[:300]
+    return report, remaining, None
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"' if " " in name else name
