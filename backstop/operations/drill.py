@@ -113,7 +113,15 @@ def drill(
             scenario=scenario,
             total_seconds=report.total_seconds,
             **({"rehearsed": report.rehearsal.backup_id} if report.rehearsal else {}),
-            **({"live": True, "rto_seconds": report.live.rto_seconds} if report.live else {}),
+            **(
+                {
+                    "live": True,
+                    "rto_seconds": report.live.rto_seconds,
+                    "rto_target_seconds": report.live.rto_target_seconds,
+                }
+                if report.live
+                else {}
+            ),
         ),
     )
     return Drilled(report, paths)

@@ -44,6 +44,9 @@ def _trends(events: list[history.Event], now: datetime) -> dict[str, Any]:
         "last_drill_at": drills[-1].at.isoformat() if drills else None,
         "last_drill_ok": drills[-1].ok if drills else None,
         "last_drill_scenario": drills[-1].details.get("scenario") if drills else None,
+        "last_drill_live": bool(drills[-1].details.get("live")) if drills else None,
+        "last_drill_rto_seconds": drills[-1].details.get("rto_seconds") if drills else None,
+        "last_drill_rto_target_seconds": drills[-1].details.get("rto_target_seconds") if drills else None,
         "verification_success_rate_30d": _rate([e for e in recent if e.kind == "verify"]),
         "last_verification_at": verifications[-1].at.isoformat() if verifications else None,
         "last_verification_age_seconds": (now - verifications[-1].at).total_seconds()
@@ -135,6 +138,7 @@ def prometheus(status: dict[str, Any]) -> str:
         "backstop_drill_success_rate_30d": status["drill_success_rate_30d"],
         "backstop_last_restore_rto_seconds": status["last_restore_rto_seconds"],
         "backstop_last_drill_ok": None if status["last_drill_ok"] is None else int(status["last_drill_ok"]),
+        "backstop_last_drill_rto_seconds": status["last_drill_rto_seconds"],
         "backstop_verification_success_rate_30d": status["verification_success_rate_30d"],
         "backstop_last_verification_age_seconds": status["last_verification_age_seconds"],
         "backstop_last_verification_ok": None

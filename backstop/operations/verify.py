@@ -2,9 +2,11 @@
 
 A configuration backup of the stack is drawn at random from a window (or named), applied in a private
 rehearsal sandbox (operations/rehearsal.py: nothing live is touched) and checked there with `backstop
-drift`; the database backup of the same day is restored into that sandbox's Convex deployment and checked
-against its manifest and the document's data checks (`verify:`); then `backstop check` sends the signed
-test deliveries and smoke checks to the apps the sandbox plays. Every run that starts appends an entry.
+drift`; the database backup of the same day is restored into the stack `--to` names (`db restore --to`,
+under that stack's approval rules: prod's backup goes to staging unless told otherwise) or into the
+sandbox's Convex deployment (`--to sandbox`), and checked against its manifest and the document's data
+checks (`verify:`); then `backstop check` sends the signed test deliveries and smoke checks to the apps the
+sandbox plays. Every run that starts appends an entry.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
+from backstop.operations.database import database_restore
 from backstop.operations.errors import INPUT_ERROR, Failure
 from backstop.operations.notify import notify
 from backstop.operations.rehearsal import Rehearsing, Seeds, seeds
@@ -27,6 +30,8 @@ from backstop.operations.stage import Stage, unseen
 from backstop.plugin.model import DesiredStateError, load_document
 from backstop.plugin.model.data_checks import DataCheck
 from backstop.runbook.alerts import Alert
+from backstop.runbook.approvals.authorize import authorize
+from backstop.runbook.approvals.check import Expected, Refused
 from backstop.runbook.backups import history
 from backstop.runbook.backups.catalogue import DATABASE, Backup, list_backups
 from backstop.runbook.backups.manifest import MANIFEST, sha256
@@ -51,6 +56,14 @@ class Request:
     backup_id: str | None = None
     since: str = "7d"
     seed: int | None = None
+    to: str | None = None
+    """Where the database backup is restored: a stack, or SANDBOX; None: staging for prod, else required."""
+    approved_by: str | None = None
+    approval: Path | None = None
+    """For the restore into `to`, under that stack's rules in approvals.yaml."""
+
+
+SANDBOX = "sandbox"
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,8 @@ class Chosen:
     seed: int | None
     window: str | None
     issues: list[str]
+    to: str | None
+    """Where the database backup goes (a stack or SANDBOX), None without one."""
 
 
 def choose(request: Request) -> Chosen:
@@ -102,7 +117,37 @@ def choose(request: Request) -> Chosen:
     if choice.complete(databases) and database is None:
         assert picked.manifest is not None
         issues.append(f"no database backup of {stack} from {picked.manifest.created_at:%Y-%m-%d}")
-    return Chosen(picked, database, seed, window, issues)
+    to = _target(request, database) if database is not None else None
+    return Chosen(picked, database, seed, window, issues, to)
+
+
+def _target(request: Request, database: Backup) -> str:
+    """Where the database backup is restored, refused (exit 2) before anything runs when it can't be."""
+    stack = request.stack
+    to = request.to or ("staging" if stack == "prod" else None)
+    if to is None:
+        raise Failure(
+            INPUT_ERROR,
+            f"--to: name the stack whose database receives {stack}'s database backup {database.id}, or "
+            f"`--to {SANDBOX}` for the private sandbox's Convex (only prod's go to staging by default)",
+        )
+    if to == SANDBOX:
+        return to
+    if to == stack:
+        raise Failure(
+            INPUT_ERROR,
+            f"--to {to}: a verification restores into another stack or the sandbox, never over the data it "
+            f"verifies (`backstop db restore` restores a stack's own backup)",
+        )
+    _database_settings(to)
+    expected = Expected(
+        to, "database", "restore", backup=database.id, manifest_sha256=sha256(database.folder / MANIFEST)
+    )
+    try:
+        authorize(expected, request.approval, request.approved_by)
+    except Refused as exc:
+        raise Failure(INPUT_ERROR, f"refused ({exc.reason}): {exc}") from None
+    return to
 
 
 def verify(request: Request, stage: Stage = unseen, say: convex_cli.Say = print) -> Verified:
@@ -131,15 +176,16 @@ def verify(request: Request, stage: Stage = unseen, say: convex_cli.Say = print)
     try:
         with _step(issues, "configuration"):
             with stage("a private sandbox for the verification…"):
-                rehearsing.start(found, [source.deployment] if source else [])
+                rehearsing.start(found, [source.deployment] if source and chosen.to == SANDBOX else [])
             rehearsing.apply(found, stage)
             with stage("drift check of the restored configuration…"):
                 restored = _in_sync(rehearsing, request.stack, issues)
         config_seconds = time.monotonic() - clock
         if chosen.database is not None and source is not None:
             db_clock = time.monotonic()
-            with _step(issues, "database"), stage(f"restoring {chosen.database.id} into the sandbox…"):
-                integrity, results = _database(rehearsing, chosen.database, source, data_checks, issues)
+            into = "the sandbox" if chosen.to == SANDBOX else chosen.to
+            with _step(issues, "database"), stage(f"restoring {chosen.database.id} into {into}…"):
+                integrity, results = _database(rehearsing, chosen, request, source, data_checks, issues)
             db_seconds = time.monotonic() - db_clock
         if restored:
             checks_clock = time.monotonic()
@@ -170,6 +216,7 @@ def verify(request: Request, stage: Stage = unseen, say: convex_cli.Say = print)
         window=chosen.window,
         backup_sha256=sha256(chosen.configuration.folder / MANIFEST),
         database_backup=chosen.database.id if chosen.database else None,
+        database_restored_to=chosen.to,
         database_timestamp=chosen.database.manifest.created_at
         if chosen.database and chosen.database.manifest
         else None,
@@ -252,36 +299,38 @@ def _in_sync(rehearsing: Rehearsing, stack: str, issues: list[str]) -> bool:
 
 def _database(
     rehearsing: Rehearsing,
-    backup: Backup,
+    chosen: Chosen,
+    request: Request,
     source: DbSettings,
     data_checks: list[DataCheck],
     issues: list[str],
 ) -> tuple[bool, list[dict[str, object]]]:
-    """Restores the backup into the sandbox's deployment of the same name (checksums, decryption, counts,
-    digests and a sample of documents, as `db restore` checks), then runs the data checks on it."""
-    deployment = source.deployment
-    target = DbSettings(
-        source.stack,
-        deployment,
-        f"{rehearsing.sandbox_url}/convex/{deployment}",
-        rehearsing.keys[f"convex/{deployment}"],
-        source.backup_key,
-    )
-    assert backup.manifest is not None and backup.manifest.database is not None
+    """Restores the backup (checksums, decryption, counts, digests and a sample of documents, as `db
+    restore` checks) into the chosen stack or the sandbox's deployment of the same name, then runs the data
+    checks on an export of what was restored."""
+    backup = chosen.database
+    assert backup is not None and backup.manifest is not None and backup.manifest.database is not None
     convex_cli.ensure_installed(_quiet)
-    store = open_store(backup.manifest.database.store)
-    scratch = rehearsing.folder / "store"
-    report = restore_db(
-        backup,
-        source,
-        target,
-        store,
-        open_store(str(scratch)),
-        rehearsing.folder / "backups",
-        None,
-        None,
-        _quiet,
-    )
+    if chosen.to == SANDBOX:
+        deployment = source.deployment
+        target = DbSettings(
+            source.stack,
+            deployment,
+            f"{rehearsing.sandbox_url}/convex/{deployment}",
+            rehearsing.keys[f"convex/{deployment}"],
+            source.backup_key,
+        )
+        store = open_store(backup.manifest.database.store)
+        scratch = open_store(str(rehearsing.folder / "store"))
+        report = restore_db(
+            backup, source, target, store, scratch, rehearsing.folder / "backups", None, None, _quiet
+        )
+    else:
+        assert chosen.to is not None
+        report = database_restore(
+            backup.id, chosen.to, None, request.approved_by, _quiet, request.approval
+        ).report
+        target = _database_settings(chosen.to)
     issues += [f"database: {d}" for d in report.differences]
     after = rehearsing.folder / "restored.zip"
     convex_cli.export(target, after, False, _quiet)

@@ -76,6 +76,9 @@ def test_a_live_drill_breaks_through_the_public_apis_and_restores_exactly(
     history = (staging.home / "backups" / "staging" / "history.jsonl").read_text().splitlines()
     last = json.loads(history[-1])
     assert (last["kind"], last["ok"], last["details"]["live"]) == ("drill", True, True)
+    status = json.loads(staging.backstop("status", "--stack", "staging", "--json", ok=(0, 1)).stdout)
+    assert (status["last_drill_live"], status["last_drill_rto_target_seconds"]) == (True, 1800)
+    assert status["last_drill_rto_seconds"] == report["live"]["rto_seconds"]
 
 
 @pytest.mark.parametrize(

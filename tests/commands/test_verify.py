@@ -22,30 +22,34 @@ Json = dict[str, Any]
 
 @pytest.fixture(scope="module")
 def week(sandbox_server: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    """derrimut live (the sandbox plays the real services), prod backed up, then two configuration backups
-    and a database backup of staging; then the sandbox URL is gone, as it is in the team's CI."""
+    """derrimut live (the sandbox plays the real services): configuration backups of staging, then two of
+    prod, then staging again, and a database backup of each; then the sandbox URL is gone and prod is
+    protected by the committed approval rules, as in the team's CI."""
     engine = module_engine(tmp_path_factory.mktemp("verify"), sandbox_server)
     sandbox_server.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
     engine.extra_env["BACKSTOP_SANDBOX_URL"] = sandbox_server.url
     for stack in ("staging", "prod"):
         engine.init_stack(stack)
         engine.backstop("up", "--stack", stack)
-    # prod's document configures the app's preview target with staging's secrets: verifying staging applies
-    # prod's backup of the time too, so the app checked is configured as it was.
-    backup(engine, "prod", "Nightly")
-    engine.extra_env["BACKUPS"] = " ".join(backup(engine, "staging", f"Nightly {n}") for n in (1, 2))
-    done = engine.backstop(
-        "db", "backup", "--stack", "staging", "--label", "Nightly", "--class", "daily", "--json"
-    )
-    engine.extra_env["DB_BACKUP"] = json.loads(done.stdout)["backup"]["id"]
+    # prod reads staging's outputs, and prod's document configures the app's preview target with staging's
+    # secrets: verifying either applies the other's backup of the time too.
+    backup(engine, "staging", "Nightly 1")
+    engine.extra_env["PROD_BACKUPS"] = " ".join(backup(engine, "prod", f"Nightly {n}") for n in (1, 2))
+    engine.extra_env["STAGING_BACKUP"] = backup(engine, "staging", "Nightly 2")
+    for stack in ("staging", "prod"):
+        done = engine.backstop(
+            "db", "backup", "--stack", stack, "--label", "Nightly", "--class", "daily", "--json"
+        )
+        engine.extra_env[f"{stack.upper()}_DB"] = json.loads(done.stdout)["backup"]["id"]
     del engine.extra_env["BACKSTOP_SANDBOX_URL"]
+    engine.protect_prod()
     (engine.home / "tmp").mkdir()
     engine.extra_env["TMPDIR"] = str(engine.home / "tmp")
     return engine
 
 
-def verify(engine: Engine, *args: str, ok: tuple[int, ...] = (0,)) -> Json:
-    done = engine.backstop("verify", "--stack", "staging", "--tested-by", "Sam Dev", *args, "--json", ok=ok)
+def verify(engine: Engine, stack: str, *args: str, ok: tuple[int, ...] = (0,)) -> Json:
+    done = engine.backstop("verify", "--stack", stack, "--tested-by", "Sam Dev", *args, "--json", ok=ok)
     result: Json = json.loads(done.stdout)
     return result
 
@@ -55,22 +59,24 @@ def log(engine: Engine) -> list[Json]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
-def test_a_backup_drawn_from_the_week_restores_checks_and_is_logged(
+def test_a_prod_backup_drawn_from_the_week_restores_checks_and_is_logged(
     week: Engine, sandbox_server: SandboxProcess
 ) -> None:
+    """The weekly template's run: prod's configuration in a private sandbox, its database into staging."""
     engine, live = week, sandbox_server
     live.http.delete("/_sandbox/requests").raise_for_status()
 
-    done = verify(engine, "--random", "--since", "7d", "--seed", "7")
+    done = verify(engine, "prod", "--random", "--since", "7d", "--seed", "7")
 
     entry = done["entry"]
     assert done["ok"] is True, entry["issues_found"]
-    assert entry["backup_tested"] in engine.extra_env["BACKUPS"].split()
+    assert entry["backup_tested"] in engine.extra_env["PROD_BACKUPS"].split()
     assert (entry["seed"], entry["window"], entry["database_backup"]) == (
         7,
         "7d",
-        engine.extra_env["DB_BACKUP"],
+        engine.extra_env["PROD_DB"],
     )
+    assert entry["database_restored_to"] == "staging"
     assert (
         entry["restoration_successful"],
         entry["data_integrity_verified"],
@@ -87,29 +93,36 @@ def test_a_backup_drawn_from_the_week_restores_checks_and_is_logged(
         "confirmed-bookings": True,
     }
     assert entry["checks"]["ok"] is True and entry["checks"]["deliveries"], entry["checks"]
-    assert live.requests()["total"] == 0, "a verification never calls the live services"
+    requests = live.requests()["requests"]
+    assert {r["vendor"] for r in requests} == {"convex"}, "only staging's database is restored live"
+    assert all("spotted-gerbil-236" not in r["path"] for r in requests), "prod's database is never touched"
     assert not list((engine.home / "tmp").iterdir()), "the private sandbox's folder is removed"
     assert [e["backup_tested"] for e in log(engine)] == [entry["backup_tested"]]
     human = Path(done["files"][1]).read_text()
-    assert f"| {entry['backup_tested']} + {engine.extra_env['DB_BACKUP']} |" in human
+    assert f"| {entry['backup_tested']} + {engine.extra_env['PROD_DB']} |" in human
     assert "| Yes | Yes | Yes | none | Sam Dev |" in human
     written = Path(done["files"][0]).read_text() + human
     for key in (*keys("stripe").values(), *keys("clerk").values(), *keys("convex").values()):
         assert key not in written
     assert "example.com" not in written, "the log carries counts, never the data's values"
-    history = (engine.home / "backups" / "staging" / "history.jsonl").read_text().splitlines()
+    history = (engine.home / "backups" / "prod" / "history.jsonl").read_text().splitlines()
     assert (json.loads(history[-1])["kind"], json.loads(history[-1])["ok"]) == ("verify", True)
+    restored = (engine.home / "backups" / "staging" / "history.jsonl").read_text().splitlines()
+    assert json.loads(restored[-1])["kind"] == "restore", "the restore into staging is in staging's history"
 
 
 def test_a_damaged_database_export_fails_the_verification_and_says_why(week: Engine) -> None:
     engine = week
     before = len(log(engine))
-    stored = next((engine.home / "store" / "convex").rglob("*.age"))
+    manifest = engine.home / "backups" / "staging" / engine.extra_env["STAGING_DB"] / "manifest.json"
+    stored = engine.home / "store" / json.loads(manifest.read_text())["database"]["object"]
     original = stored.read_bytes()
     middle = len(original) // 2
     stored.write_bytes(original[:middle] + bytes([original[middle] ^ 0x01]) + original[middle + 1 :])
     try:
-        done = verify(engine, "--backup", engine.extra_env["BACKUPS"].split()[0], ok=(1,))
+        done = verify(
+            engine, "staging", "--backup", engine.extra_env["STAGING_BACKUP"], "--to", "sandbox", ok=(1,)
+        )
     finally:
         stored.write_bytes(original)
 
@@ -128,7 +141,7 @@ def test_a_damaged_database_export_fails_the_verification_and_says_why(week: Eng
         False,
         entry["backup_tested"],
     )
-    entries = log(engine)
+    entries = [e for e in log(engine) if e["stack"] == "staging"]
     assert status["verification_success_rate_30d"] == sum(e["passed"] for e in entries) / len(entries)
 
 
@@ -142,6 +155,10 @@ def test_a_damaged_database_export_fails_the_verification_and_says_why(week: Eng
             "--backup: no complete configuration",
         ),
         (("--stack", "staging", "--backup", "x", "--seed", "1"), "--random and --seed draw a backup"),
+        (("--stack", "staging"), "--to: name the stack whose database receives staging's"),
+        (("--stack", "staging", "--to", "staging"), "never over the data it verifies"),
+        (("--stack", "staging", "--to", "prod"), "refused (missing): database of prod needs approval by cto"),
+        (("--stack", "prod", "--to", "prod"), "never over the data it verifies"),
     ],
 )
 def test_bad_input_runs_nothing_and_logs_nothing(week: Engine, args: tuple[str, ...], message: str) -> None:

@@ -45,9 +45,14 @@ def command(
                 out.print(f"  last restore: {status['last_restore_at']} (RTO {rto:.0f} s)")
             if status["last_drill_at"]:
                 verdict = "[green]passed[/green]" if status["last_drill_ok"] else "[red]FAILED[/red]"
-                out.print(
-                    f"  last drill: {status['last_drill_scenario']} {status['last_drill_at']} ({verdict})"
+                rto = status["last_drill_rto_seconds"]
+                live = (
+                    f"; live, RTO {rto:.0f} s of {status['last_drill_rto_target_seconds']:.0f} s"
+                    if rto
+                    else ""
                 )
+                scenario, at = status["last_drill_scenario"], status["last_drill_at"]
+                out.print(f"  last drill: {scenario} {at} ({verdict}{live})")
             if status["last_verification_at"]:
                 verdict = "[green]passed[/green]" if status["last_verification_ok"] else "[red]FAILED[/red]"
                 rate = _pct(status["verification_success_rate_30d"])

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from backstop.cli.commands.common import emit, failures
+from backstop.cli.commands.common import Approval, ApprovedBy, emit, failures
 from backstop.operations.console import out
 from backstop.operations.database import database_failures
 from backstop.operations.errors import DRIFT, OK
@@ -32,17 +32,28 @@ def command(
     seed: Annotated[
         int | None, typer.Option(help="Seed of the draw (printed by every run, so a run can be repeated)")
     ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            help="Restore the database backup into this stack (its approval rules apply), or `sandbox` for "
+            "the private sandbox's Convex; prod's go to staging unless told"
+        ),
+    ] = None,
+    approved_by: ApprovedBy = None,
+    approval: Approval = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
 ) -> None:
     """Draw a complete configuration backup of the stack from the window (and its database backup of the
-    same day), restore both in a private sandbox, check the configuration with drift, the database against
+    same day), restore the configuration in a private sandbox and the database into --to (a stack, or the
+    sandbox's Convex), check the configuration with drift, the database against
     its manifest and the document's data checks (`verify:`), and the apps with signed test deliveries and
     smoke checks; append the result to snapshots/verification-log.jsonl and VERIFICATION_LOG.md. Exit 0
     passed, 1 failed (the entry says why, and an alert goes out), 2 bad input (nothing run or logged)."""
     if backup and (seed is not None or random):
         raise typer.BadParameter("--random and --seed draw a backup at random: drop them, or drop --backup")
     with failures(as_json), database_failures():
-        verified = verify(Request(stack, tested_by, backup, since, seed), out.status, _say(as_json))
+        request = Request(stack, tested_by, backup, since, seed, to, approved_by, approval)
+        verified = verify(request, out.status, _say(as_json))
         entry = verified.entry
 
         def human() -> None:

@@ -42,6 +42,8 @@ class VerificationEntry(BaseModel):
     backup_sha256: str
     """Of the backup's manifest.json (which holds every file's checksum)."""
     database_backup: str | None = None
+    database_restored_to: str | None = None
+    """The stack whose database received it (`db restore --to`), or `sandbox` (the private sandbox's)."""
     database_timestamp: datetime | None = None
     data_checks: list[dict[str, object]] = []
     checks: CheckReport | None = None
