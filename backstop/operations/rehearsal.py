@@ -156,6 +156,8 @@ class Rehearsing:
             "BACKSTOP_PROJECT_DIR": str(self.project),
             "BACKSTOP_BACKUPS_DIR": str(self.folder / "backups"),
             "BACKSTOP_AUDIT_LOG": str(self.folder / "audit-log.jsonl"),
+            # A team's HTTP(S) proxy stays in force for everything else; the private sandbox is reached
+            # directly (engine_env's NO_PROXY).
         }
         (self.folder / "state").mkdir()
         plan = registration(seeds.documents)
@@ -163,7 +165,7 @@ class Rehearsing:
             plan.accounts.setdefault(
                 ("convex", deployment), {"vendor": "convex", "name": deployment, "livemode": False}
             )
-        answer = httpx.post(f"{self.sandbox_url}/_sandbox/accounts", json=plan.body())
+        answer = httpx.post(f"{self.sandbox_url}/_sandbox/accounts", json=plan.body(), trust_env=False)
         if answer.status_code != 201:
             raise Failure(VENDOR_ERROR, f"the rehearsal's sandbox refused the accounts: {answer.text}")
         self.keys = answer.json()["keys"]

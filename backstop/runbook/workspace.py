@@ -7,7 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +31,17 @@ def engine_env() -> dict[str, str]:
         "PULUMI_SKIP_UPDATE_CHECK": "true",
         # The language host runs `pip list` on every engine run; pip's own update check only slows it.
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        # The engine, its plugins and the program talk gRPC on 127.0.0.1, and gRPC honours http_proxy: a
+        # team's HTTP(S) proxy stays in force for the vendors, never for the engine's own traffic (nor a
+        # sandbox's on this machine).
+        **dict.fromkeys(("NO_PROXY", "no_proxy"), no_proxy(os.environ)),
     }
+
+
+def no_proxy(env: Mapping[str, str]) -> str:
+    """The environment's NO_PROXY hosts, and this machine's."""
+    given = [h.strip() for h in (env.get("NO_PROXY") or env.get("no_proxy") or "").split(",") if h.strip()]
+    return ",".join([*given, *(h for h in ("127.0.0.1", "localhost") if h not in given)])
 
 
 def backups_dir() -> Path:

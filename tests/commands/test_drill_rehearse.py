@@ -4,22 +4,51 @@ never touching the live services, the stack's state or the team's secrets."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from sandbox.core.accounts import keys
 from tests.commands.test_restore import backup
+from tests.proxy import RecordingProxy
 from tests.rewind import module_engine
 from tests.support import Engine, SandboxProcess
 
 pytestmark = pytest.mark.e2e
 
 
+VENDOR_URLS = (
+    "BACKSTOP_STRIPE_BASE_URL",
+    "BACKSTOP_CLERK_BASE_URL",
+    "BACKSTOP_SVIX_BASE_URL",
+    "BACKSTOP_VAPI_BASE_URL",
+    "BACKSTOP_VERCEL_BASE_URL",
+    "BACKSTOP_CONVEX_BASE_URL",
+    "BACKSTOP_DELIVERY_BASE_URL",
+)
+
+
 @pytest.fixture(scope="module")
-def backed_up(sandbox_server: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) -> Engine:
+def proxy() -> Iterator[RecordingProxy]:
+    """Every connection outside the machine goes here and is refused: the rehearsal must make none."""
+    with RecordingProxy() as recording:
+        with pytest.raises(httpx.ProxyError):
+            httpx.get("https://api.stripe.com/v1/webhook_endpoints", proxy=recording.url)
+        assert recording.connections == ["CONNECT api.stripe.com:443 HTTP/1.1"], "the proxy records"
+        recording.connections.clear()
+        yield recording
+
+
+@pytest.fixture(scope="module")
+def backed_up(
+    sandbox_server: SandboxProcess, tmp_path_factory: pytest.TempPathFactory, proxy: RecordingProxy
+) -> Engine:
     """derrimut's staging and prod live (the sandbox plays the real services here), each backed up; then
-    the engine loses the way to both: another backend, another passphrase, no sandbox URL."""
+    the engine loses the way to both: another backend, another passphrase, no sandbox URL, the vendors'
+    base URLs unset (so a call that escaped the rehearsal would go to the real vendors) and every process's
+    HTTP(S) traffic sent to a recording proxy, with no NO_PROXY."""
     engine = module_engine(tmp_path_factory.mktemp("rehearse"), sandbox_server)
     sandbox_server.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
     engine.extra_env["BACKSTOP_SANDBOX_URL"] = sandbox_server.url
@@ -33,13 +62,17 @@ def backed_up(sandbox_server: SandboxProcess, tmp_path_factory: pytest.TempPathF
         PULUMI_BACKEND_URL=f"file://{engine.home / 'nowhere'}",
         PULUMI_CONFIG_PASSPHRASE="not-the-teams-passphrase",
         TMPDIR=str(engine.home / "tmp"),
+        NO_PROXY="",
+        no_proxy="",
+        **dict.fromkeys(VENDOR_URLS, ""),
+        **proxy.env(),
     )
     (engine.home / "tmp").mkdir()
     return engine
 
 
 def test_prod_rehearses_from_its_backups_without_touching_anything_live(
-    backed_up: Engine, sandbox_server: SandboxProcess
+    backed_up: Engine, sandbox_server: SandboxProcess, proxy: RecordingProxy
 ) -> None:
     engine, live = backed_up, sandbox_server
     before = live.dump()
@@ -66,6 +99,7 @@ def test_prod_rehearses_from_its_backups_without_touching_anything_live(
     assert f"Rehearsal of backup {engine.extra_env['PROD_BACKUP']}" in markdown
 
     assert live.requests()["total"] == 0, "a rehearsal never calls the live services"
+    assert proxy.connections == [], "nor anything else outside its private sandbox"
     assert live.dump() == before
     assert {p: p.read_bytes() for p in engine.project.rglob("*.yaml")} == project_files
     assert not list((engine.home / "tmp").iterdir()), "the rehearsal's folder is removed"
