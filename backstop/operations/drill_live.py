@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from backstop.operations.backup import take_backup
 from backstop.operations.choose import choose
 from backstop.operations.drift import managed_drift
-from backstop.operations.errors import DRIFT, Failure
+from backstop.operations.errors import DRIFT, VENDOR_ERROR, Failure
 from backstop.operations.restore import Request, restore
 from backstop.plugin.clients.connections import session_connections
 from backstop.runbook.approvals.authorize import matrix
@@ -70,9 +70,17 @@ def run_live_drill(session: StackSession, scenario: str, approved_by: str) -> Dr
         refresh=False,
     )
     scope = desired.scope.vercel
-    broken = break_live(
-        session.resources(), scenario, session_connections(session), scope.team if scope else None
-    )
+    finish = f"backstop restore --stack {stack} --backup {safety.id} --approved-by {_quoted(approved_by)}"
+    try:
+        broken = break_live(
+            session.resources(), scenario, session_connections(session), scope.team if scope else None
+        )
+    except Exception as exc:
+        raise Failure(
+            VENDOR_ERROR,
+            f"the drill could not break {stack} as scenario {scenario} says: {_first_error(exc)}; what it "
+            f"broke is put back by `{finish}`",
+        ) from None
     session.invalidate()
     disaster = datetime.now(UTC)
     phases = []
@@ -98,8 +106,10 @@ def run_live_drill(session: StackSession, scenario: str, approved_by: str) -> Dr
     failures: list[str] = []
     report, remaining, error = _attempt(session, chosen.id, approved_by)
     second = None
-    if error is not None:
-        failures.append(f"the restore of {chosen.id} failed: {error}")
+    if error is not None or remaining:
+        failures.append(
+            f"the restore of {chosen.id} failed: {error or 'drift left: ' + '; '.join(remaining)}"
+        )
         report, remaining, second_error = _attempt(session, safety.id, approved_by)
         second = f"retried from the safety backup {safety.id}: " + (
             "converged"
@@ -136,9 +146,6 @@ def run_live_drill(session: StackSession, scenario: str, approved_by: str) -> Dr
     target = desired.targets.rto_minutes * 60
     if rto > target:
         failures.append(f"RTO {rto / 60:.1f} min is above the target of {desired.targets.rto_minutes:g} min")
-    finish = None
-    if differences:
-        finish = f"backstop restore --stack {stack} --backup {safety.id} --approved-by {_quoted(approved_by)}"
     return DrillReport.of(
         stack,
         scenario,
@@ -156,7 +163,7 @@ def run_live_drill(session: StackSession, scenario: str, approved_by: str) -> Dr
             rto_seconds=rto,
             rto_target_seconds=target,
             second_attempt=second,
-            finish_by_hand=finish,
+            finish_by_hand=finish if differences else None,
         ),
     )
 
@@ -169,10 +176,14 @@ def _attempt(
         report, remaining = restore(session, Request(backup_id, approved_by=approved_by))
     except Exception as exc:
         session.invalidate()
-        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-        errors = [line for line in lines if "error" in line.lower()]
-        return None, [], ((errors or lines or [type(exc).__name__])[0])[:300]
+        return None, [], _first_error(exc)
     return report, remaining, None
+
+
+def _first_error(exc: Exception) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    errors = [line for line in lines if "error" in line.lower()]
+    return (errors or lines or [type(exc).__name__])[0][:300]
 
 
 def _quoted(name: str) -> str:

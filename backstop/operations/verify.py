@@ -23,7 +23,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from backstop.operations.database import database_restore
-from backstop.operations.errors import INPUT_ERROR, Failure
+from backstop.operations.errors import INPUT_ERROR, VENDOR_ERROR, Failure
 from backstop.operations.notify import notify
 from backstop.operations.rehearsal import Rehearsing, Seeds, seeds
 from backstop.operations.stage import Stage, unseen
@@ -313,6 +313,8 @@ def _database(
     convex_cli.ensure_installed(_quiet)
     if chosen.to == SANDBOX:
         deployment = source.deployment
+        if f"convex/{deployment}" not in rehearsing.keys:
+            raise Failure(VENDOR_ERROR, "not restored: the private sandbox did not start")
         target = DbSettings(
             source.stack,
             deployment,

@@ -141,3 +141,23 @@ def test_a_restore_that_fails_twice_says_how_to_finish_by_hand(
     # The command works as printed once the vendor answers again.
     staging.backstop(*shlex.split(command)[1:])
     staging.backstop("drift", "--stack", "staging", ok=(0,))
+
+
+def test_a_disaster_that_cannot_be_made_says_how_to_put_back_what_it_broke(
+    staging: Engine, sandbox_server: SandboxProcess
+) -> None:
+    fault = {"vendor": "stripe", "method": "DELETE", "route": "/v1/webhook_endpoints/{webhook_endpoint}"}
+    sandbox_server.http.post(
+        "/_sandbox/faults", json={**fault, "kind": "status", "status": 400}
+    ).raise_for_status()
+    try:
+        done = staging.backstop(*LIVE, "--scenario", "D", ok=(3,))
+    finally:
+        sandbox_server.http.delete("/_sandbox/faults")
+
+    message = " ".join(json.loads(done.stdout)["error"].split())
+    assert message.startswith("the drill could not break staging as scenario D says"), message
+    command = message.split("put back by `")[1].rstrip("`")
+    assert command.startswith("backstop restore --stack staging --backup staging-")
+    staging.backstop(*shlex.split(command)[1:])
+    staging.backstop("drift", "--stack", "staging", ok=(0,))
