@@ -24,8 +24,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.support import STACKS  # noqa: E402
-from tests.support import VENV_BIN, Engine, SandboxProcess, children_cpu  # noqa: E402
+from bench.support import STACKS, derrimut_applied  # noqa: E402
+from tests.support import VENV_BIN, children_cpu  # noqa: E402
 
 COMMANDS: dict[str, list[str]] = {
     "pulumi preview --refresh --expect-no-changes": [
@@ -124,14 +124,7 @@ def main() -> None:
     results: dict[str, Any] = {"commands": {}, "floors": {}}
     with tempfile.TemporaryDirectory(prefix="backstop-bench-cpu-") as tmp:
         work = Path(tmp)
-        sandbox = SandboxProcess(work / "sandbox", persist=False)
-        try:
-            sandbox.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
-            engine = Engine(home=work / "engine", sandbox=sandbox)
-            engine.use_project_copy()
-            for stack in STACKS:
-                engine.init_stack(stack)
-                engine.backstop("up", "--stack", stack)
+        with derrimut_applied(work) as engine:
             install_shims(engine.project, work / "shims")
             env = engine.backstop_env()
             env.update(BENCH_CPU_LOG=str(work / "cpu.log"), PATH=f"{work / 'shims'}{os.pathsep}{env['PATH']}")
@@ -161,8 +154,6 @@ def main() -> None:
                 results["commands"][name] = {"stacks": per_stack, "total": total}
                 parts = ", ".join(f"{k} {v:.2f}" for k, v in total["by_kind"].items() if v >= 0.05)
                 print(f"{name:48} {total['cpu']:6.2f} CPU-s  {total['wall']:5.1f} s  ({parts})", flush=True)
-        finally:
-            sandbox.stop()
     bare = results["commands"]["pulumi preview --refresh --expect-no-changes"]["total"]["cpu"]
     drift = results["commands"]["backstop drift"]["total"]["cpu"]
     results["drift_over_bare_preview"] = round(drift / bare, 2)

@@ -19,8 +19,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.support import STACKS  # noqa: E402
-from tests.support import Engine, SandboxProcess  # noqa: E402
+from bench.support import STACKS, derrimut_applied  # noqa: E402
+from tests.support import Engine  # noqa: E402
 
 REHEARSED = ("A", "B", "C", "D")
 LIVE = ("A", "B", "D")
@@ -46,29 +46,22 @@ def drill(engine: Engine, *args: str) -> dict[str, Any]:
 
 def main() -> None:
     results: dict[str, Any] = {"rehearsed (prod)": {}, "live (staging)": {}}
-    with tempfile.TemporaryDirectory(prefix="backstop-bench-rto-") as tmp:
-        work = Path(tmp)
-        sandbox = SandboxProcess(work / "sandbox", persist=False)
-        try:
-            sandbox.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
-            engine = Engine(home=work / "engine", sandbox=sandbox)
-            engine.use_project_copy()
-            for stack in STACKS:
-                engine.init_stack(stack)
-                engine.backstop("up", "--stack", stack)
-                engine.backstop("backup", "--stack", stack, "--label", "bench")
-            for scenario in REHEARSED:
-                found = drill(engine, "--stack", "prod", "--scenario", scenario, "--rehearse")
-                results["rehearsed (prod)"][scenario] = found
-                print(f"rehearsed prod {scenario}: {found}", flush=True)
-            for scenario in LIVE:
-                found = drill(
-                    engine, "--stack", "staging", "--scenario", scenario, "--live", "--approved-by", "Sam Dev"
-                )
-                results["live (staging)"][scenario] = found
-                print(f"live staging {scenario}: {found}", flush=True)
-        finally:
-            sandbox.stop()
+    with (
+        tempfile.TemporaryDirectory(prefix="backstop-bench-rto-") as tmp,
+        derrimut_applied(Path(tmp)) as engine,
+    ):
+        for stack in STACKS:
+            engine.backstop("backup", "--stack", stack, "--label", "bench")
+        for scenario in REHEARSED:
+            found = drill(engine, "--stack", "prod", "--scenario", scenario, "--rehearse")
+            results["rehearsed (prod)"][scenario] = found
+            print(f"rehearsed prod {scenario}: {found}", flush=True)
+        for scenario in LIVE:
+            found = drill(
+                engine, "--stack", "staging", "--scenario", scenario, "--live", "--approved-by", "Sam Dev"
+            )
+            results["live (staging)"][scenario] = found
+            print(f"live staging {scenario}: {found}", flush=True)
     out = ROOT / "bench" / "results" / "drill_rto.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")

@@ -8,6 +8,8 @@ import os
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,23 @@ TEAM = "team_derrimut"
 PROJECT = "prj_DerrimutPlatformSandbox00001"
 STACKS = ("staging", "prod")
 """In the order they are applied and restored: prod's preview variables read staging's outputs."""
+
+
+@contextmanager
+def derrimut_applied(work: Path) -> Iterator[Engine]:
+    """A private in-memory sandbox seeded with the derrimut fixture, and an engine on a project copy with
+    staging and prod applied (`backstop up`); the sandbox stops afterwards."""
+    sandbox = SandboxProcess(work / "sandbox", persist=False)
+    try:
+        sandbox.http.post("/_sandbox/fixtures/derrimut").raise_for_status()
+        engine = Engine(home=work / "engine", sandbox=sandbox)
+        engine.use_project_copy()
+        for stack in STACKS:
+            engine.init_stack(stack)
+            engine.backstop("up", "--stack", stack)
+        yield engine
+    finally:
+        sandbox.stop()
 
 
 @dataclass(frozen=True)

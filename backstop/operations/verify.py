@@ -81,6 +81,8 @@ class Chosen:
     issues: list[str]
     to: str | None
     """Where the database backup goes (a stack or SANDBOX), None without one."""
+    into: DbSettings | None = None
+    """That stack's database settings (read once, when it was checked)."""
 
 
 def choose(request: Request) -> Chosen:
@@ -117,11 +119,11 @@ def choose(request: Request) -> Chosen:
     if choice.complete(databases) and database is None:
         assert picked.manifest is not None
         issues.append(f"no database backup of {stack} from {picked.manifest.created_at:%Y-%m-%d}")
-    to = _target(request, database) if database is not None else None
-    return Chosen(picked, database, seed, window, issues, to)
+    to, into = _target(request, database) if database is not None else (None, None)
+    return Chosen(picked, database, seed, window, issues, to, into)
 
 
-def _target(request: Request, database: Backup) -> str:
+def _target(request: Request, database: Backup) -> tuple[str, DbSettings | None]:
     """Where the database backup is restored, refused (exit 2) before anything runs when it can't be."""
     stack = request.stack
     to = request.to or ("staging" if stack == "prod" else None)
@@ -132,14 +134,14 @@ def _target(request: Request, database: Backup) -> str:
             f"`--to {SANDBOX}` for the private sandbox's Convex (only prod's go to staging by default)",
         )
     if to == SANDBOX:
-        return to
+        return to, None
     if to == stack:
         raise Failure(
             INPUT_ERROR,
             f"--to {to}: a verification restores into another stack or the sandbox, never over the data it "
             f"verifies (`backstop db restore` restores a stack's own backup)",
         )
-    _database_settings(to)
+    into = _database_settings(to)
     expected = Expected(
         to, "database", "restore", backup=database.id, manifest_sha256=sha256(database.folder / MANIFEST)
     )
@@ -147,7 +149,7 @@ def _target(request: Request, database: Backup) -> str:
         authorize(expected, request.approval, request.approved_by)
     except Refused as exc:
         raise Failure(INPUT_ERROR, f"refused ({exc.reason}): {exc}") from None
-    return to
+    return to, into
 
 
 def verify(request: Request, stage: Stage = unseen, say: convex_cli.Say = print) -> Verified:
@@ -332,7 +334,8 @@ def _database(
         report = database_restore(
             backup.id, chosen.to, None, request.approved_by, _quiet, request.approval
         ).report
-        target = _database_settings(chosen.to)
+        assert chosen.into is not None
+        target = chosen.into
     issues += [f"database: {d}" for d in report.differences]
     after = rehearsing.folder / "restored.zip"
     convex_cli.export(target, after, False, _quiet)
