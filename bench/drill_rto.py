@@ -1,8 +1,9 @@
 """The RTO of every drill scenario on the derrimut fixture, rehearsed and live, in one run.
 
 Run: .venv/bin/python bench/drill_rto.py
-Seeds a private sandbox with the derrimut fixture and applies staging and prod. Then prod's backups are
-rehearsed (`drill --rehearse`, a private sandbox each) for A, B, C and D, and staging is drilled `--live`
+Seeds a private sandbox with the derrimut fixture, applies staging and prod and backs up their
+configuration and databases. Then prod's backups are rehearsed (`drill --rehearse`, a private sandbox
+each) for A, B, C and D, and staging is drilled `--live`
 for A, B and D (the sandbox reached through base URLs only, as the real staging would be; staging owns no
 Vercel project, so C doesn't apply). Reports each drill's phases, its RTO (detect + decide + restore) and
 its wall time; writes bench/results/drill_rto.json. On a shared machine read the ratios, not the seconds.
@@ -41,6 +42,7 @@ def drill(engine: Engine, *args: str) -> dict[str, Any]:
         "wall_seconds": round(wall, 2),
         "phases": {p["name"]: round(p["seconds"], 2) for p in report["phases"]},
         "seed_seconds": round(report["rehearsal"]["seed_seconds"], 2) if report.get("rehearsal") else None,
+        "database_backup": report.get("database_backup_id"),
     }
 
 
@@ -52,6 +54,10 @@ def main() -> None:
     ):
         for stack in STACKS:
             engine.backstop("backup", "--stack", stack, "--label", "bench")
+            engine.backstop("db", "backup", "--stack", stack, "--label", "bench")
+        # A and B rehearse prod's database too: its export's identity, as CI would be given it.
+        key = engine.pulumi("config", "get", "platform-config:dbBackupKey", "--stack", "prod").stdout.strip()
+        engine.extra_env["BACKSTOP_DB_BACKUP_KEY"] = key
         for scenario in REHEARSED:
             found = drill(engine, "--stack", "prod", "--scenario", scenario, "--rehearse")
             results["rehearsed (prod)"][scenario] = found

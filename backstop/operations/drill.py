@@ -31,7 +31,7 @@ from backstop.runbook.drill.report import DrillReport, Phase
 from backstop.runbook.drill.scenarios import apply, where
 from backstop.runbook.drill.verify import stripe_differences, vercel_differences
 from backstop.runbook.session import StackSession
-from backstop.runbook.workspace import backups_dir
+from backstop.runbook.workspace import backups_dir, drills_dir
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def drill(
                     )
                 )
             raise
-    paths = report.write(backups_dir() / stack / "drills")
+    paths = report.write(drills_dir() / stack)
     if not report.passed:
         notify(
             Alert(

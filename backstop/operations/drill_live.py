@@ -4,6 +4,9 @@ Only a stack no rule of approvals.yaml protects, with a test-mode Stripe key and
 instance (staging), and with the name of who approved it. A safety backup first; the scenario's subset of
 the objects the stack manages broken through the vendors' public APIs (runbook/drill/live.py); detected
 by drift, decided, restored by `backstop restore` and verified by the restore's own clean refresh preview.
+For scenarios A and B a stack with a Convex deployment loses its database too (every table emptied, or
+one critical table corrupted, by an import through the deployment's API), restored by `db restore` from
+the database backup taken just before and verified by an export.
 A restore that fails is tried once more from the safety backup; the drill then fails and says how to
 finish by hand.
 The RTO (detect + decide + restore) is measured against the document's `targets.rto_minutes`.
@@ -21,6 +24,9 @@ from backstop.operations.errors import DRIFT, VENDOR_ERROR, Failure
 from backstop.operations.restore import Request, restore
 from backstop.plugin.clients.connections import session_connections
 from backstop.runbook.approvals.authorize import matrix
+from backstop.runbook.backups.manifest import Manifest
+from backstop.runbook.db.report import DbRestoreReport
+from backstop.runbook.drill import database
 from backstop.runbook.drill.live import break_live
 from backstop.runbook.drill.report import DrillReport, Live, Phase
 from backstop.runbook.restore.report import Report
@@ -70,12 +76,17 @@ def run_live_drill(session: StackSession, scenario: str, approved_by: str) -> Dr
         approved_by=approved_by,
         refresh=False,
     )
+    db = database.start(stack, scenario, started, _quiet, label="Drill safety backup")
     scope = desired.scope.vercel
     finish = f"backstop restore --stack {stack} --backup {safety.id} --approved-by {_quoted(approved_by)}"
+    if db is not None:
+        finish += f" && backstop db restore --stack {stack} --backup {db.baseline.id}"
     try:
         broken = break_live(
             session.resources(), scenario, session_connections(session), scope.team if scope else None
         )
+        if db is not None:
+            broken += database.break_live(db, scenario, _quiet)
     except Exception as exc:
         raise Failure(
             VENDOR_ERROR,
@@ -88,20 +99,26 @@ def run_live_drill(session: StackSession, scenario: str, approved_by: str) -> Dr
 
     clock = time.monotonic()
     found = managed_drift(session)
+    changed = database.detect(db, _quiet) if db is not None else []
     phases.append(
         Phase(
             name="detect",
             seconds=time.monotonic() - clock,
-            detail=f"`backstop drift` found {len(found)} object(s) drifted",
+            detail=f"`backstop drift` found {len(found)} object(s) drifted"
+            + (f"; the database export differs in {len(changed)} table(s)" if db is not None else ""),
         )
     )
     if not found:
-        raise Failure(DRIFT, "the drill's disaster went undetected by drift")
+        raise Failure(DRIFT, f"the drill's disaster went undetected by drift; `{finish}` puts it back")
+    if db is not None and not changed:
+        raise Failure(DRIFT, f"the drill's database disaster went undetected; `{finish}` puts it back")
 
     clock = time.monotonic()
     rule = "the newest complete backup taken before the disaster"
     chosen = choose(stack, None, disaster)
-    phases.append(Phase(name="decide", seconds=time.monotonic() - clock, detail=f"{rule}: {chosen.id}"))
+    db_chosen = database.choose(db, disaster) if db is not None else None
+    detail = f"{rule}: {chosen.id}" + (f"; database: {db_chosen.id}" if db_chosen else "")
+    phases.append(Phase(name="decide", seconds=time.monotonic() - clock, detail=detail))
 
     clock = time.monotonic()
     failures: list[str] = []
@@ -117,6 +134,10 @@ def run_live_drill(session: StackSession, scenario: str, approved_by: str) -> Dr
             if second_error is None and not remaining
             else f"failed: {second_error or '; '.join(remaining)}"
         )
+    db_report: DbRestoreReport | None = None
+    db_differences: list[str] = []
+    if db is not None and db_chosen is not None:
+        db_report, db_differences = _database(db, db_chosen, approved_by, failures)
     restore_seconds = time.monotonic() - clock
     phases.append(
         Phase(
@@ -127,12 +148,20 @@ def run_live_drill(session: StackSession, scenario: str, approved_by: str) -> Dr
                 if report
                 else "no restore completed"
             )
-            + (f"; {second}" if second else ""),
+            + (f"; {second}" if second else "")
+            + (
+                f"; database: {'table ' + db_report.table if db_report.table else 'every table'} "
+                f"imported, safety export {db_report.safety_backup}"
+                if db_report
+                else ""
+            ),
         )
     )
     clock = time.monotonic()
-    # The restore ends with a refresh preview of every managed object after its update: that is the check.
+    # The restore ends with a refresh preview of every managed object after its update, and the database
+    # restore with an export compared with its backup: those are the checks.
     differences = list(remaining) if report is not None else ["the restore did not complete"]
+    differences += db_differences
     phases.append(
         Phase(
             name="verify",
@@ -155,6 +184,9 @@ def run_live_drill(session: StackSession, scenario: str, approved_by: str) -> Dr
         (rule, chosen.id),
         differences,
         data_loss_window_seconds=report.data_loss_window_seconds if report else 0.0,
+        database_backup_id=db_report.backup_id if db_report else None,
+        database_table=db_report.table if db_report else None,
+        database_data_loss_window_seconds=db_report.data_loss_window_seconds if db_report else None,
         checks=report.checks if report else None,
         failures=failures,
         live=Live(
@@ -178,6 +210,33 @@ def _attempt(
         session.invalidate()
         return None, [], _first_error(exc)
     return report, remaining, None
+
+
+def _database(
+    db: database.DatabaseDrill, chosen: Manifest, approved_by: str, failures: list[str]
+) -> tuple[DbRestoreReport | None, list[str]]:
+    """The database restore, tried once more when it fails or leaves differences: (the report of the
+    last attempt, what still differs)."""
+    report, problem = _db_attempt(db, chosen, approved_by)
+    if problem is None:
+        return report, []
+    failures.append(f"the database restore of {chosen.id} failed: {problem}")
+    report, problem = _db_attempt(db, chosen, approved_by)
+    return report, [] if problem is None else [f"database: {problem}"]
+
+
+def _db_attempt(
+    db: database.DatabaseDrill, chosen: Manifest, approved_by: str
+) -> tuple[DbRestoreReport | None, str | None]:
+    try:
+        report = database.restore(db, chosen, _quiet, approved_by)
+    except Exception as exc:
+        return None, _first_error(exc)
+    return report, "; ".join(report.differences) or None
+
+
+def _quiet(_: str) -> None:
+    return
 
 
 def _first_error(exc: Exception) -> str:

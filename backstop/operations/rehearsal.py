@@ -5,6 +5,12 @@ rehearsal, under the team's own ids, from a throwaway copy of the project with i
 and passphrase; then the usual drill runs there (break, detect, decide, restore, verify). Nothing reads the
 live services or the stack's state, and nothing decrypts the team's secrets: the sandbox mints its own.
 Only the drill report and the drill history entry are written into the team's project.
+
+Scenarios A and B rehearse the database too when the stack's config names a Convex deployment and a
+complete database backup of the configuration backup's UTC day exists: that export is restored into the
+sandbox's deployment before the drill. Opening it takes the one secret a rehearsal reads, the identity the
+exports are encrypted to (`BACKSTOP_DB_BACKUP_KEY`, else the stack's `platform-config:dbBackupKey` through
+the engine); without it the configuration is rehearsed alone and the report says why.
 """
 
 from __future__ import annotations
@@ -30,13 +36,26 @@ from backstop.operations.choose import choose
 from backstop.operations.errors import INPUT_ERROR, VENDOR_ERROR, Failure
 from backstop.operations.stage import Stage, unseen
 from backstop.plugin.model import DesiredState, DesiredStateError, load_document
-from backstop.runbook.backups.catalogue import Backup
+from backstop.runbook.backups.catalogue import DATABASE, Backup, list_backups
+from backstop.runbook.db import convex_cli, crypto
+from backstop.runbook.db import settings as db_settings
+from backstop.runbook.db.crypto import CryptoError
+from backstop.runbook.db.errors import DbInputError
+from backstop.runbook.db.restore import restore_db
+from backstop.runbook.db.settings import DbSettings
+from backstop.runbook.db.snapshot import SnapshotError
+from backstop.runbook.db.store import ENV as STORE_ENV
+from backstop.runbook.db.store import StoreError, open_store
+from backstop.runbook.drill import database as drill_database
 from backstop.runbook.drill.report import DrillReport, Rehearsal
 from backstop.runbook.rehearsal.plan import referenced_stacks, registration, rewritten_config
 from backstop.runbook.rehearsal.project import throwaway_project
+from backstop.runbook.verify.choice import same_day
 from backstop.runbook.workspace import PROJECT_DIR, backups_dir, engine_env
 
 STEP_TIMEOUT = 900
+BACKUP_KEY_ENV = "BACKSTOP_DB_BACKUP_KEY"
+"""The identity database exports are encrypted to, for a rehearsal that can't decrypt the stack's config."""
 
 
 @dataclass(frozen=True)
@@ -131,9 +150,11 @@ class Rehearsing:
     def sandbox_url(self) -> str:
         return self.env["BACKSTOP_SANDBOX_URL"]
 
-    def start(self, seeds: Seeds, databases: Sequence[str] = ()) -> list[str]:
+    def start(self, seeds: Seeds, databases: Sequence[str] = (), drilled: str | None = None) -> list[str]:
         """Starts the sandbox, registers the documents' accounts (and the Convex `databases`), writes the
-        project and its stacks' config; answers the hosts the sandbox plays the team's apps at."""
+        project and its stacks' config; answers the hosts the sandbox plays the team's apps at. A
+        `drilled` deployment is named in the rehearsed stack's config, with a key minted for its exports,
+        so the drill has a database side."""
         from sandbox.env import environment, prepare_pulumi_home
         from sandbox.process import SandboxStartError, spawn
 
@@ -156,6 +177,7 @@ class Rehearsing:
             "BACKSTOP_PROJECT_DIR": str(self.project),
             "BACKSTOP_BACKUPS_DIR": str(self.folder / "backups"),
             "BACKSTOP_AUDIT_LOG": str(self.folder / "audit-log.jsonl"),
+            STORE_ENV: (self.folder / "store").as_uri(),
             # A team's HTTP(S) proxy stays in force for everything else; the private sandbox is reached
             # directly (engine_env's NO_PROXY).
         }
@@ -175,6 +197,9 @@ class Rehearsing:
             }
             scope = seeds.documents[stack].scope
             config = rewritten_config(_config(backup), used, scope.vercel.team if scope.vercel else None)
+            if drilled and stack == self.stack:
+                config.plain[f"{db_settings.NAMESPACE}:{db_settings.DEPLOYMENT}"] = drilled
+                config.secret[f"{db_settings.NAMESPACE}:{db_settings.BACKUP_KEY}"] = crypto.new_identity()
             self.pulumi("stack", "init", stack, "--secrets-provider", "passphrase")
             for key, value in config.plain.items():
                 self.pulumi("config", "set", "--stack", stack, key, value)
@@ -234,13 +259,18 @@ def rehearse(stack: str, scenario: str, backup_id: str | None, stage: Stage = un
     raises (its folder is kept and named), a drill that ran returns its report whatever its verdict."""
     started = datetime.now(UTC)
     found = seeds(stack, backup_id)
+    db, db_note = _database_seed(stack, scenario, found.backups[stack])
     rehearsing = Rehearsing(stack)
     ok = False
     try:
         clock = time.monotonic()
         with stage(f"rehearsal of {found.backups[stack].id}: a private sandbox…"):
-            hosts = rehearsing.start(found)
+            deployments = [db.source.deployment] if db else []
+            hosts = rehearsing.start(found, deployments, deployments[0] if deployments else None)
         rehearsing.apply(found, stage)
+        if db is not None:
+            with stage(f"restoring {db.backup.id} into the private sandbox…"):
+                _seed_database(rehearsing, db)
         seed_seconds = time.monotonic() - clock
         with stage(f"drill {scenario} on {stack}, in the private sandbox…"):
             done = rehearsing.backstop(
@@ -262,8 +292,86 @@ def rehearse(stack: str, scenario: str, backup_id: str | None, stage: Stage = un
         seeded={s: b.id for s, b in found.backups.items()},
         seed_seconds=seed_seconds,
         hosts=hosts,
+        database_backup_id=db.backup.id if db else None,
+        database_not_rehearsed=db_note,
     )
     return report
+
+
+@dataclass(frozen=True)
+class DatabaseSeed:
+    backup: Backup
+    source: DbSettings
+    """The stack's deployment name and the identity its exports are encrypted to (nothing is called)."""
+
+
+def _database_seed(
+    stack: str, scenario: str, configuration: Backup
+) -> tuple[DatabaseSeed | None, str | None]:
+    """The database backup a rehearsal of A or B restores into its sandbox, or why there is none (None
+    when the stack has no database side at all)."""
+    if scenario not in drill_database.SCENARIOS:
+        return None, None
+    deployment = str(_config(configuration).get(f"{db_settings.NAMESPACE}:{db_settings.DEPLOYMENT}") or "")
+    if not deployment:
+        return None, None
+    picked = same_day(list_backups(backups_dir(), stack, DATABASE), configuration)
+    if picked is None or picked.manifest is None or picked.manifest.database is None:
+        day = configuration.manifest.created_at.date() if configuration.manifest else "its day"
+        return None, f"no complete database backup of {stack} from {day}, the configuration backup's day"
+    key = os.environ.get(BACKUP_KEY_ENV, "").strip()
+    if not key:
+        try:
+            key = db_settings.load(stack, os.environ).backup_key
+        except Exception as exc:  # the stack's backend or secrets provider, whatever it is, said no
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            return None, (
+                f"the identity {picked.id} is encrypted to could not be read ({reason}): set "
+                f"{BACKUP_KEY_ENV} or run where Pulumi.{stack}.yaml's secrets decrypt"
+            )
+    problem = crypto.identity_problem(key)
+    if problem:
+        return None, f"{BACKUP_KEY_ENV}: {problem}"
+    source = DbSettings(stack, deployment, "", "", key)
+    return DatabaseSeed(picked, source), None
+
+
+def _seed_database(rehearsing: Rehearsing, db: DatabaseSeed) -> None:
+    """The backup restored into the sandbox's deployment of the same name, checked as `db restore`
+    checks it."""
+    manifest = db.backup.manifest
+    assert manifest is not None and manifest.database is not None
+    convex_cli.ensure_installed(_quiet)
+    deployment = db.source.deployment
+    target = DbSettings(
+        db.source.stack,
+        deployment,
+        f"{rehearsing.sandbox_url}/convex/{deployment}",
+        rehearsing.keys[f"convex/{deployment}"],
+        db.source.backup_key,
+    )
+    try:
+        report = restore_db(
+            db.backup,
+            db.source,
+            target,
+            open_store(manifest.database.store),
+            open_store((rehearsing.folder / "seed-store").as_uri()),
+            rehearsing.folder / "seed-backups",
+            None,
+            None,
+            _quiet,
+        )
+    except (DbInputError, CryptoError, SnapshotError, StoreError, convex_cli.ConvexCliError) as exc:
+        raise Failure(VENDOR_ERROR, f"the rehearsal could not restore {db.backup.id}: {exc}") from None
+    if report.differences:
+        raise Failure(
+            VENDOR_ERROR, f"{db.backup.id} did not restore exactly: {'; '.join(report.differences[:5])}"
+        )
+
+
+def _quiet(_: str) -> None:
+    return
 
 
 def _error(done: subprocess.CompletedProcess[str]) -> str:

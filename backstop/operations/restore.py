@@ -22,7 +22,7 @@ from backstop.operations.backup import take_backup
 from backstop.operations.check import check_after
 from backstop.operations.choose import choose, mapping_for
 from backstop.operations.drift import managed_drift, unmanaged_objects
-from backstop.operations.errors import Failure
+from backstop.operations.errors import INPUT_ERROR, Failure
 from backstop.operations.followers import (
     follows,
     out_of_band_writes,
@@ -38,7 +38,9 @@ from backstop.operations.restore_state import open_stack, prepare
 from backstop.operations.stage import Stage, unseen
 from backstop.operations.up import changed
 from backstop.plugin.model import DesiredState
+from backstop.runbook.adopt import phases
 from backstop.runbook.adopt.runner import managed_urns, up_adopting
+from backstop.runbook.adopt.vercel import PROJECT
 from backstop.runbook.alerts import Alert
 from backstop.runbook.approvals.check import Refused
 from backstop.runbook.backups import history
@@ -129,6 +131,10 @@ def restore(session: StackSession, request: Request) -> tuple[Report | None, lis
     """The restore itself: (its report, the drift left), or (None, the plan) for a dry run."""
     stack_name, approved_by = session.name, request.approved_by
     started = datetime.now(UTC)
+    try:
+        phases.threshold()
+    except ValueError as exc:
+        raise Failure(INPUT_ERROR, str(exc)) from None
     source = request.from_stack or stack_name
     mapping = mapping_for(source, stack_name, request.mapping_file)
     chosen = choose(source, request.backup_id, request.at)
@@ -178,8 +184,15 @@ def restore(session: StackSession, request: Request) -> tuple[Report | None, lis
     replace += [u for u in rotated if u in managed_urns(session)]
     # The state was refreshed moments ago (`prepare`), unless the backup's was imported: reading every object
     # live again would only repeat that.
+    objects = max(sum(chosen.manifest.resource_counts.values()), phases.declared_objects(document))
+    two_phases = phases.plan(stack_name, PROJECT, objects)
     result, adopted = up_adopting(
-        session, document, followed, refresh=prepared.state_imported, replace=replace or None
+        session,
+        document,
+        followed,
+        two_phases,
+        refresh=prepared.state_imported,
+        replace=replace or None,
     )
     pruned, unpruned = prune_unmanaged(session, document) if request.prune_unmanaged else ([], [])
     drift_left = [f"{c.op} {c.name}" for c in managed_drift(session)]
@@ -220,6 +233,7 @@ def restore(session: StackSession, request: Request) -> tuple[Report | None, lis
         newer_objects_kept=merged.newer,
         pruned_unmanaged=pruned,
         adopted=adopted.keys,
+        phases=adopted.phases,
         rewritten=[f"{o.name} ({', '.join(o.targets)})" for o in rewrite] + reapplied,
         rotated=[u.rsplit("::", 1)[-1] for u in replace if u in rotated],
         redeployed=redeployed,

@@ -49,6 +49,11 @@ def backups_dir() -> Path:
     return Path(os.environ.get("BACKSTOP_BACKUPS_DIR") or PROJECT_DIR / "snapshots" / "backups")
 
 
+def drills_dir() -> Path:
+    """Where drill reports accumulate, a folder per stack: snapshots/drills beside the backups."""
+    return backups_dir().parent / "drills"
+
+
 def _workspace(secrets_provider: str | None = None) -> auto.LocalWorkspace:
     command = auto.PulumiCommand(root=str(VENV), skip_version_check=True)
     return auto.LocalWorkspace(

@@ -52,7 +52,7 @@ def drill(engine: Engine, *args: str, ok: tuple[int, ...] = (0,)) -> Json:
             {"WebhookEndpoint", "RedirectUrl", "Squad", "Assistant", "Tool"},
             "stripe DELETE /v1/webhook_endpoints/{webhook_endpoint}",
         ),
-        ("B", {"WebhookEndpoint", "Product", "Assistant"}, "stripe POST /v1/products/{id}"),
+        ("B", {"WebhookEndpoint", "Product", "Assistant", "database"}, "stripe POST /v1/products/{id}"),
     ],
 )
 def test_a_live_drill_breaks_through_the_public_apis_and_restores_exactly(
@@ -60,6 +60,7 @@ def test_a_live_drill_breaks_through_the_public_apis_and_restores_exactly(
 ) -> None:
     live = sandbox_server
     live.http.delete("/_sandbox/requests").raise_for_status()
+    data_before = _tables(live)
 
     done = drill(staging, *LIVE, "--scenario", scenario)
 
@@ -72,6 +73,17 @@ def test_a_live_drill_breaks_through_the_public_apis_and_restores_exactly(
     assert report["live"]["safety_backup"].startswith("staging-")
     assert {line.split()[0] for line in report["broken"]} == kinds, report["broken"]
     assert live.requests()["by_route"].get(route), "broken through the vendor's public API"
+    assert _tables(live) == data_before
+    if scenario == "B":
+        # The database too, by an import through the deployment's API, and restored by `db restore`.
+        assert "database table memberships: 2 documents corrupted, 1 deleted" in report["broken"]
+        assert report["database_table"] == "memberships"
+        assert report["database_backup_id"].startswith("staging-db-")
+        assert "the database export differs in 1 table(s)" in report["phases"][0]["detail"]
+        imports = [r for r in live.requests()["by_route"] if "import" in r]
+        assert imports, live.requests()["by_route"]
+    else:
+        assert report["database_backup_id"] is None, "scenario D has no database side"
     assert "live, in the stack's real services" in Path(done["files"][1]).read_text()
     history = (staging.home / "backups" / "staging" / "history.jsonl").read_text().splitlines()
     last = json.loads(history[-1])
@@ -79,6 +91,11 @@ def test_a_live_drill_breaks_through_the_public_apis_and_restores_exactly(
     status = json.loads(staging.backstop("status", "--stack", "staging", "--json", ok=(0, 1)).stdout)
     assert (status["last_drill_live"], status["last_drill_rto_target_seconds"]) == (True, 1800)
     assert status["last_drill_rto_seconds"] == report["live"]["rto_seconds"]
+
+
+def _tables(live: SandboxProcess) -> dict[str, object]:
+    data = live.dump()["convex"]["quiet-otter-512"]
+    return {name: rows for name, rows in data.items() if not name.startswith("_")}
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from backstop.runbook.drill.database import CRITICAL
 from sandbox.core.accounts import keys
 from tests.commands.test_restore import backup
 from tests.proxy import RecordingProxy
@@ -57,6 +58,11 @@ def backed_up(
         engine.backstop("up", "--stack", stack)
     engine.extra_env["STAGING_BACKUP"] = backup(engine, stack="staging")
     engine.extra_env["PROD_BACKUP"] = backup(engine, stack="prod")
+    db = json.loads(engine.backstop("db", "backup", "--stack", "prod", "--label", "Nightly", "--json").stdout)
+    engine.extra_env["PROD_DB_BACKUP"] = db["backup"]["id"]
+    # The one secret a rehearsal of the database needs, as a CI job would be given it.
+    key = engine.pulumi("config", "get", "platform-config:dbBackupKey", "--stack", "prod").stdout.strip()
+    engine.extra_env["PROD_DB_KEY"] = key
     del engine.extra_env["BACKSTOP_SANDBOX_URL"]
     engine.extra_env.update(
         PULUMI_BACKEND_URL=f"file://{engine.home / 'nowhere'}",
@@ -74,16 +80,23 @@ def backed_up(
 def test_prod_rehearses_from_its_backups_without_touching_anything_live(
     backed_up: Engine, sandbox_server: SandboxProcess, proxy: RecordingProxy
 ) -> None:
+    """Scenario B, with the database backup of the same day restored into the private sandbox first (the
+    one secret it needs comes from BACKSTOP_DB_BACKUP_KEY, as in CI)."""
     engine, live = backed_up, sandbox_server
     before = live.dump()
     live.http.delete("/_sandbox/requests").raise_for_status()
     project_files = {p: p.read_bytes() for p in engine.project.rglob("*.yaml")}
-
-    done = json.loads(engine.backstop("drill", "--stack", "prod", "--scenario", "C", "--json").stdout)
+    engine.extra_env["BACKSTOP_DB_BACKUP_KEY"] = engine.extra_env["PROD_DB_KEY"]
+    try:
+        done = json.loads(engine.backstop("drill", "--stack", "prod", "--scenario", "B", "--json").stdout)
+    finally:
+        del engine.extra_env["BACKSTOP_DB_BACKUP_KEY"]
 
     report = done["report"]
     assert report["restored_exactly"] is True, report["differences"]
-    assert report["broken"] == ["vercel prj_DerrimutPlatformSandbox00001: 24 environment variables deleted"]
+    assert {b.split()[0] for b in report["broken"]} == {"webhook", "product", "vapi", "database"}, report[
+        "broken"
+    ]
     rehearsal = report["rehearsal"]
     # prod's document reads staging's outputs: staging's newest backup is applied first.
     assert rehearsal["backup_id"] == engine.extra_env["PROD_BACKUP"]
@@ -92,11 +105,19 @@ def test_prod_rehearses_from_its_backups_without_touching_anything_live(
         ("prod", engine.extra_env["PROD_BACKUP"]),
     ]
     assert "www.derrimut247.com.au" in rehearsal["hosts"]
+    # The database: prod's export restored into the sandbox, then one critical table corrupted and restored.
+    assert rehearsal["database_backup_id"] == engine.extra_env["PROD_DB_BACKUP"]
+    assert rehearsal["database_not_rehearsed"] is None
+    table = report["database_table"]
+    assert table in CRITICAL
+    assert any(b.startswith(f"database table {table}: ") for b in report["broken"]), report["broken"]
+    assert "the database export differs in 1 table(s)" in report["phases"][0]["detail"]
     # The sandbox played the apps: the restored secrets reached Vercel and Convex in the rehearsal too.
     assert report["checks"]["ok"] is True, report["checks"]
     markdown = Path(done["files"][1]).read_text()
     assert "rehearsal in a private sandbox" in markdown
     assert f"Rehearsal of backup {engine.extra_env['PROD_BACKUP']}" in markdown
+    assert f"Database backup {engine.extra_env['PROD_DB_BACKUP']} restored into the sandbox" in markdown
 
     assert live.requests()["total"] == 0, "a rehearsal never calls the live services"
     assert proxy.connections == [], "nor anything else outside its private sandbox"
@@ -107,6 +128,7 @@ def test_prod_rehearses_from_its_backups_without_touching_anything_live(
     written = "\n".join(p.read_text() for p in Path(done["files"][0]).parent.iterdir())
     for key in (*keys("stripe").values(), *keys("clerk").values(), *keys("vercel").values()):
         assert key not in written
+    assert engine.extra_env["PROD_DB_KEY"] not in written
     history = (engine.home / "backups" / "prod" / "history.jsonl").read_text().splitlines()
     last = json.loads(history[-1])
     assert (last["kind"], last["ok"], last["details"]["rehearsed"]) == (

@@ -1,5 +1,6 @@
 """Twenty restores that include Vercel variables, each with its `pulumi` process killed at the k-th mutating
-request, k spread over the whole restore: every re-run of `backstop restore` clears the dead run's lock,
+request, k spread over the whole restore, which runs in two phases (the endpoints with checkpoints, the
+variables without), so kills land in both: every re-run of `backstop restore` clears the dead run's lock,
 ends exactly at the desired state, with no duplicate and nothing deleted that wasn't asked for.
 
 `make reliability` runs all twenty; `make test` runs a seeded sample of three of them (see
@@ -101,9 +102,21 @@ def test_twenty_killed_restores_with_vercel_variables_converge(
     folder = tmp_path / "snapshots"
     folder.mkdir()
     small_prod_document(folder)
-    engine.extra_env.update(BACKSTOP_SNAPSHOTS_DIR=str(folder))
+    # Every restore here runs in two phases (adopt/phases.py), so the kills land in either: the endpoints
+    # first with checkpoints, then the variables with checkpoints skipped.
+    engine.extra_env.update(BACKSTOP_SNAPSHOTS_DIR=str(folder), BACKSTOP_TWO_PHASE_MIN_OBJECTS="0")
     lose_everything(sandbox)  # start from empty: the endpoints' secrets are then known
     engine.init_stack("prod")
+    # A plain `pulumi up` that skips checkpoints may not create an endpoint: its secret would be lost.
+    engine.extra_env["PULUMI_SKIP_CHECKPOINTS"] = "true"
+    refused = engine.pulumi("up", "--yes", "--skip-preview", "--stack", "prod", ok=(1,))
+    del engine.extra_env["PULUMI_SKIP_CHECKPOINTS"]
+    assert (
+        "BACKSTOP_NEEDS_CHECKPOINTS" in refused.output
+        and "is not created in a run that skips" in refused.output
+    )
+    assert sandbox.stripe_objects(ACCOUNT, "webhook_endpoints") == {}
+    # What that run did create without a record (plain variables) is adopted by the next `up`.
     engine.backstop("up", "--stack", "prod")
     backup_id = json.loads(
         engine.backstop("backup", "--stack", "prod", "--label", "trials", "--json").stdout
@@ -137,6 +150,8 @@ def test_twenty_killed_restores_with_vercel_variables_converge(
         again = engine.backstop(*command[1:], ok=(0, 1))
         assert again.stdout.strip(), f"trial {trial} (kill at {kill_at}): {again.output[-3000:]}"
         report = json.loads(again.stdout)["report"]
+        assert report["phases"][0].startswith("phase 1: "), report["phases"]
+        assert report["phases"][-1] == "phase 2: everything else, checkpoints skipped"
         problems = exact(sandbox, engine) + untouched(before, sandbox.dump())
         outcomes.append(
             (trial, kill_at, bool(killed), report["verified"], report["stale_lock_cleared"], problems)

@@ -44,9 +44,11 @@ def command(
                 "adopted": adopted,
                 "conflict_retries": updated.conflict_retries,
                 "stale_lock_cleared": updated.stale_lock_cleared,
+                "phases": updated.phases,
             },
             lambda: out.print(
                 f"{stack} updated: {changes or 'no changes'}"
                 + (f"; adopted {', '.join(adopted)}" if adopted else "")
+                + (f" ({'; '.join(updated.phases)})" if updated.phases else "")
             ),
         )

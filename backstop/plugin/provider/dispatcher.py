@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 
 from pulumi.provider.experimental.provider import (
     CheckRequest,
@@ -24,6 +25,12 @@ from pulumi.provider.experimental.provider import (
 )
 
 from backstop.plugin.clients.errors import VendorError
+from backstop.plugin.model.secret_bearing import (
+    NEEDS_CHECKPOINTS,
+    SECRET_BEARING,
+    SKIP_CHECKPOINTS_ENV,
+    checkpoints_skipped,
+)
 from backstop.plugin.provider.config import ProviderConfig
 from backstop.plugin.provider.context import ProviderContext, ProviderError
 from backstop.plugin.provider.resource import ResourceHandler
@@ -89,6 +96,12 @@ class BackstopProvider(Provider):
         if request.preview:
             return CreateResponse(resource_id="", properties=handler.preview_outputs(request.properties))
         spec = handler.validate(handler.from_wire(request.properties))
+        if handler.token in SECRET_BEARING and checkpoints_skipped(dict(os.environ)):
+            raise ProviderError(
+                f"{NEEDS_CHECKPOINTS}: {request.urn} is not created in a run that skips checkpoints "
+                f"({SKIP_CHECKPOINTS_ENV}): its signing secret, shown only in the vendor's answer, would be "
+                "recorded nowhere. Run the update again with checkpoints."
+            )
         with _vendor_errors():
             resource_id, outputs = await handler.create(request.urn, spec)
         return CreateResponse(resource_id=resource_id, properties=handler.to_wire(outputs))

@@ -16,6 +16,9 @@ from pulumi import automation as auto
 from backstop.plugin.clients import connections
 from backstop.plugin.clients.connections import VERCEL_TOKEN, VercelSettings, session_connections
 from backstop.plugin.model.document import DesiredState
+from backstop.plugin.model.secret_bearing import SKIP_CHECKPOINTS_ENV
+from backstop.runbook.adopt import phases
+from backstop.runbook.adopt.phases import TwoPhases
 from backstop.runbook.adopt.vercel import (
     Plan,
     component_urn,
@@ -24,7 +27,7 @@ from backstop.runbook.adopt.vercel import (
     plan,
     variable_urn,
 )
-from backstop.runbook.workspace import pulumi_cli
+from backstop.runbook.workspace import pulumi_cli, workspace_env
 
 if TYPE_CHECKING:
     from backstop.runbook.session import StackSession
@@ -40,6 +43,8 @@ class Adopted:
     rounds: int = 0
     changed: list[str] = field(default_factory=list)
     """URNs the update created, updated, replaced or deleted."""
+    phases: list[str] = field(default_factory=list)
+    """How the update ran when it ran in two phases (adopt/phases.py), one line per engine run."""
 
 
 def _settings(session: StackSession, team: str) -> VercelSettings:
@@ -121,10 +126,15 @@ def adopt(session: StackSession, document: DesiredState, include: set[str] | Non
 
 
 def up_adopting(
-    session: StackSession, document: DesiredState, include: set[str] | None = None, **options: Any
+    session: StackSession,
+    document: DesiredState,
+    include: set[str] | None = None,
+    two_phases: TwoPhases | None = None,
+    **options: Any,
 ) -> tuple[auto.UpResult, Adopted]:
     """`up`, after adopting existing variables (and the followed ones in `include`), and once more after
-    adopting those an `up` conflicted on. The session's state is invalidated after each engine run."""
+    adopting those an `up` conflicted on; with `two_phases`, the secret-bearing objects first with
+    checkpoints, the rest with checkpoints skipped. The session's state is invalidated after each run."""
     stack = session.stack
     adopted = Adopted(keys=adopt(session, document, include))
 
@@ -133,9 +143,18 @@ def up_adopting(
         if outputs is not None and outputs.metadata.op.value not in UNCHANGED:
             adopted.changed.append(outputs.metadata.urn)
 
+    if two_phases is not None:
+        replaced = options.get("replace") or []
+        first = [u for u in replaced if phases.secret_bearing(u)]
+        _up(session, record, {**options, "target": two_phases.targets, "replace": first or None})
+        adopted.phases.append(
+            f"phase 1: {len(adopted.changed)} change(s) to webhook endpoints and their components, "
+            "with checkpoints"
+        )
+        options = {**options, "replace": [u for u in replaced if u not in first] or None}
     for _ in range(CONFLICT_ROUNDS):
         try:
-            return _up(session, record, options), adopted
+            return _phase_two(session, record, options, adopted, two_phases is not None), adopted
         except auto.errors.CommandError as exc:
             conflicts = conflicted_keys(str(exc), document)
             if not conflicts:
@@ -147,7 +166,33 @@ def up_adopting(
             urns = {variable_urn(stack.name, key) for key in conflicts}
             if options.get("replace"):
                 options["replace"] = [u for u in options["replace"] if u not in urns] or None
-    return _up(session, record, options), adopted
+    return _phase_two(session, record, options, adopted, two_phases is not None), adopted
+
+
+def _phase_two(
+    session: StackSession,
+    record: Callable[[auto.EngineEvent], None],
+    options: dict[str, Any],
+    adopted: Adopted,
+    skipping: bool,
+) -> auto.UpResult:
+    """The whole update; after a phase 1, with checkpoints skipped unless the plugin refuses a
+    secret-bearing create in it, which runs it again with them."""
+    if not skipping:
+        return _up(session, record, options)
+    try:
+        with workspace_env(**{SKIP_CHECKPOINTS_ENV: "true"}):
+            result = _up(session, record, options)
+    except auto.errors.CommandError as exc:
+        if not phases.refused_without_checkpoints(str(exc)):
+            raise
+        adopted.phases.append(
+            "phase 2 stopped: an object whose secret only the state keeps was not in phase 1; "
+            "ran again with checkpoints"
+        )
+        return _up(session, record, options)
+    adopted.phases.append("phase 2: everything else, checkpoints skipped")
+    return result
 
 
 def _up(

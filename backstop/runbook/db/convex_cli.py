@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backstop.runbook.db.settings import DbSettings
-from backstop.runbook.workspace import PROJECT_DIR
+from backstop.runbook.workspace import PROJECT_DIR, no_proxy
 
 CONVEX_DIR = PROJECT_DIR / "toolchain" / "convex"
 PINNED: str = json.loads((CONVEX_DIR / "package.json").read_text())["dependencies"]["convex"]
@@ -73,6 +73,9 @@ def _environment(settings: DbSettings) -> dict[str, str]:
         CONVEX_SELF_HOSTED_URL=settings.url,
         CONVEX_SELF_HOSTED_ADMIN_KEY=settings.admin_key,
         CI="1",
+        # A team's HTTP(S) proxy is for the internet, not a deployment on this machine (a sandbox's).
+        NO_PROXY=no_proxy(os.environ),
+        no_proxy=no_proxy(os.environ),
         NO_COLOR="1",
         FORCE_COLOR="0",
     )

@@ -27,6 +27,11 @@ def identity_problem(secret: str) -> str | None:
     return None
 
 
+def new_identity() -> str:
+    """A fresh identity (`AGE-SECRET-KEY-1…`), for exports that live only as long as a rehearsal."""
+    return str(x25519.Identity.generate())
+
+
 def recipient(secret: str) -> str:
     return str(x25519.Identity.from_str(secret).to_public())
 

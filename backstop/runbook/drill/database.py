@@ -1,13 +1,16 @@
-"""The database side of a drill, for a stack whose config names a Convex deployment (in the sandbox).
+"""The database side of a drill, for a stack whose config names a Convex deployment.
 
 Scenario A (complete loss) drops every table and restores the whole database; scenario B (corrupted
-data) corrupts one critical table and restores that table alone. Detection exports the database and
-compares it with the baseline backup; verification compares the sandbox's own data with it.
+data) corrupts one critical table and restores that table alone. In the sandbox the damage is written
+into its dumped state; live, it is a `convex import --replace` of a damaged copy of a fresh export (the
+deployment's public API). Detection exports the database and compares it with the baseline backup;
+verification compares the sandbox's own data with it, or, live, the restore's own export.
 """
 
 from __future__ import annotations
 
 import os
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,7 +24,7 @@ from backstop.runbook.db.errors import DbInputError
 from backstop.runbook.db.private import private_dir
 from backstop.runbook.db.report import DbRestoreReport
 from backstop.runbook.db.restore import restore_backup
-from backstop.runbook.db.snapshot import Snapshot, summarize
+from backstop.runbook.db.snapshot import TABLES, Snapshot, canonical, summarize
 from backstop.runbook.workspace import backups_dir
 
 CRITICAL = ("memberships", "users", "payments", "orders", "bookings")
@@ -38,12 +41,14 @@ class DatabaseDrill:
     """Scenario B: the corrupted table, restored alone."""
 
 
-def start(stack: str, scenario: str, started: datetime, say: Say) -> DatabaseDrill | None:
+def start(
+    stack: str, scenario: str, started: datetime, say: Say, label: str = "Drill baseline"
+) -> DatabaseDrill | None:
     """The baseline database backup, or None when there is nothing to rehearse (no deployment in the
     stack's config, a scenario without a database side, or no document to lose)."""
     if scenario not in SCENARIOS or not settings.declared(stack):
         return None
-    manifest = back_up(stack, f"Drill baseline - scenario {scenario} - {started:%Y-%m-%d}", "daily", say)
+    manifest = back_up(stack, f"{label} - scenario {scenario} - {started:%Y-%m-%d}", "daily", say)
     if manifest.database is None or not sum(manifest.resource_counts.values()):
         return None
     return DatabaseDrill(stack, manifest.database.deployment, manifest)
@@ -78,6 +83,28 @@ def damage(drill: DatabaseDrill, state: dict[str, Any], scenario: str) -> list[s
     return [f"database table {table}: {len(documents)} documents corrupted, 1 deleted"]
 
 
+def break_live(drill: DatabaseDrill, scenario: str, say: Say) -> list[str]:
+    """Breaks the deployment through its public API: a fresh export, damaged as `damage` damages the
+    sandbox's data, imported with replace (A: every table emptied; B: the critical table corrupted)."""
+    target = settings.load(drill.stack, os.environ)
+    with private_dir("drill") as work:
+        convex_cli.export(target, work / "now.zip", False, say)
+        live = Snapshot(work / "now.zip")
+        state = {"convex": {drill.deployment: {t: live.by_id(t) for t in live.tables}}}
+        broken = damage(drill, state, scenario)
+        data = state["convex"][drill.deployment]
+        tables = live.tables if scenario == "A" else [drill.table]
+        numbered = [row for row in live.numbered if row.get("name") in tables]
+        damaged = work / "damaged.zip"
+        with zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as out:
+            out.writestr(f"{TABLES}/documents.jsonl", "".join(canonical(r) + "\n" for r in numbered))
+            for table in tables:
+                rows = data.get(table, {}).values() if table else []
+                out.writestr(f"{table}/documents.jsonl", "".join(canonical(d) + "\n" for d in rows))
+        convex_cli.import_replace(target, damaged, say)
+    return broken
+
+
 def detect(drill: DatabaseDrill, say: Say) -> list[str]:
     """Tables whose live contents differ from the baseline backup (a fresh export, compared by digest)."""
     assert drill.baseline.database is not None
@@ -105,8 +132,11 @@ def choose(drill: DatabaseDrill, disaster: datetime) -> Manifest:
     return max(older, key=lambda m: m.created_at)
 
 
-def restore(drill: DatabaseDrill, chosen: Manifest, say: Say) -> DbRestoreReport:
-    return restore_backup(chosen.id, None, drill.table, None, say, drill=True)
+def restore(
+    drill: DatabaseDrill, chosen: Manifest, say: Say, approved_by: str | None = None
+) -> DbRestoreReport:
+    """`db restore` of the chosen backup (its table alone for B); the drill's own approval stands for it."""
+    return restore_backup(chosen.id, None, drill.table, approved_by, say, drill=True)
 
 
 def differences(drill: DatabaseDrill, state: dict[str, Any]) -> list[str]:

@@ -31,6 +31,10 @@ class Rehearsal(BaseModel):
     """Starting the sandbox and applying the backups, before the drill proper."""
     hosts: list[str]
     """The hosts the sandbox played the team's apps at (deliveries to any other fail)."""
+    database_backup_id: str | None = None
+    """The database backup restored into the sandbox before the drill (A and B)."""
+    database_not_rehearsed: str | None = None
+    """Why a stack with a database had its configuration rehearsed alone."""
 
 
 class Live(BaseModel):
@@ -125,6 +129,16 @@ class DrillReport(BaseModel):
             rehearsed = [
                 f"Rehearsal of backup {self.rehearsal.backup_id}: applied {seeded} to a private sandbox "
                 f"in {self.rehearsal.seed_seconds:.1f} s; the live services were not touched.",
+                *(
+                    [f"Database backup {self.rehearsal.database_backup_id} restored into the sandbox first."]
+                    if self.rehearsal.database_backup_id
+                    else []
+                ),
+                *(
+                    [f"Database not rehearsed: {self.rehearsal.database_not_rehearsed}."]
+                    if self.rehearsal.database_not_rehearsed
+                    else []
+                ),
                 "",
             ]
         if self.live is not None:

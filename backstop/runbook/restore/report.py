@@ -40,6 +40,8 @@ class Report(BaseModel):
     """Live objects in scope that no document declared, removed (`--prune-unmanaged`; products archived)."""
     adopted: list[str] = []
     """Live objects adopted through `pulumi import` (Vercel variables that already existed)."""
+    phases: list[str] = []
+    """How a large restore's update ran in two phases (webhook endpoints first, with checkpoints)."""
     rewritten: list[str] = []
     """Write-only values changed out of band since the last update, written again."""
     rotated: list[str] = []
@@ -78,6 +80,7 @@ class Report(BaseModel):
             ("Data-loss window", span(self.data_loss_window_seconds)),
             ("Changes applied", json.dumps(self.changes)),
             ("Live objects adopted", ", ".join(self.adopted) or "none"),
+            ("Update", "; ".join(self.phases) or "one phase, every checkpoint written"),
             ("Write-only values changed out of band, written again", ", ".join(self.rewritten) or "none"),
             ("Endpoints recreated for new secrets", ", ".join(self.rotated) or "none"),
             ("Stacks updated after this one (--chain)", ", ".join(self.chained) or "none"),
