@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+from pulumi.runtime.config import get_config_env
 
 from backstop.plugin.model import DesiredStateError, load_document, paths
 from backstop.plugin.model.stacks import check_ownership
 from backstop.runbook.approvals.gate import guard
+from backstop.runbook.fingerprint import OUTPUT as FINGERPRINT_OUTPUT
+from backstop.runbook.fingerprint import code_digest, fingerprint
 from components.clerk_auth import ClerkAuth, signing_keys
 from components.stripe_billing import StripeBilling
 from components.values import WEBHOOK_SECRETS_OUTPUT, Values
@@ -91,3 +94,7 @@ if desired.vercel is not None and desired.vercel.projects:
         desired.scope.vercel.team,
         values.resolve(var for _, var in desired.vercel.variables()),
     )
+
+# What this update applies, as one digest: `backstop drift` skips running the program while it holds.
+applied = fingerprint(document_path.read_bytes(), get_config_env(), code_digest(Path()))
+pulumi.export(FINGERPRINT_OUTPUT, pulumi.Output.secret(applied))

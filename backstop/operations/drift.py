@@ -16,15 +16,18 @@ from backstop.operations.errors import Failure
 from backstop.operations.notify import notify
 from backstop.plugin.clients.errors import VendorError
 from backstop.plugin.model import DesiredState
+from backstop.runbook import fingerprint
 from backstop.runbook.adopt.runner import created_times, live_variables
 from backstop.runbook.alerts import Alert
 from backstop.runbook.backups import history
 from backstop.runbook.drift import vercel
 from backstop.runbook.drift.unmanaged import load_ignore, unmanaged
+from backstop.runbook.rehearsal.plan import referenced_stacks
 from backstop.runbook.session import StackSession
-from backstop.runbook.workspace import PROJECT_DIR, backups_dir, last_update_end
+from backstop.runbook.workspace import PROJECT_DIR, backups_dir, last_update_end, select
 
 IGNORE_FILE = ".backstopignore"
+HISTORY_PAGE = 20
 IGNORED_OPS = {"same", "refresh", "read", "read-replacement", "discard"}
 KINDS = {
     "create": "missing live (deleted out of band, or newly declared)",
@@ -56,6 +59,11 @@ class DriftReport:
 
     strict: bool = False
     """Unmanaged objects count as drift (`--strict`); otherwise they are reported only."""
+    path: str = "full"
+    """How managed drift was computed: `full` (refresh preview of the document, the program run) or
+    `refresh-only` (live compared with the state the unchanged document was applied to)."""
+    full_because: str | None = None
+    """Why the refresh-only path was not taken, when it could have been asked for."""
 
     @property
     def drifted(self) -> int:
@@ -63,11 +71,14 @@ class DriftReport:
         return len(self.managed) + len(self.out_of_band) + len(counted)
 
 
-def check_drift(session: StackSession, strict: bool, notify_url: str | None) -> DriftReport:
-    """`backstop drift`: the report, recorded in the stack's history; drift found alerts."""
+def check_drift(
+    session: StackSession, strict: bool, notify_url: str | None, full: bool = False
+) -> DriftReport:
+    """`backstop drift`: the report, recorded in the stack's history; drift found alerts. `full` always
+    runs the program (otherwise it is skipped when nothing changed since the last update)."""
     stack = session.name
     started = history.now()
-    report = drift_report(session)
+    report = drift_report(session, fast=not full)
     report.strict = strict
     history.record(backups_dir(), history.event("drift", stack, started, True, drifted=report.drifted))
     if report.drifted:
@@ -89,16 +100,82 @@ def check_drift(session: StackSession, strict: bool, notify_url: str | None) -> 
     return report
 
 
-def drift_report(session: StackSession) -> DriftReport:
+def drift_report(session: StackSession, fast: bool = False) -> DriftReport:
     document = session.desired
-    changes = managed_drift(session)
+    path, because = "full", None
+    if fast:
+        because = unchanged_since_update(session)
+        if because is None and not refresh_only_drift(session):
+            path, changes = "refresh-only", []
+        else:
+            because = because or "live differs from the state: the full preview names what to change"
+    if path == "full":
+        changes = managed_drift(session)
     out_of_band: list[vercel.OutOfBand] = []
     if document.vercel is not None and document.scope.vercel is not None:
         created = created_times(session)
         out_of_band, _ = vercel.classify(
             document, live_variables(session, document), set(created), last_update_end(session.stack), created
         )
-    return DriftReport(changes, out_of_band, unmanaged_objects(session), asserted_not_observed(document))
+    return DriftReport(
+        changes,
+        out_of_band,
+        unmanaged_objects(session),
+        asserted_not_observed(document),
+        path=path,
+        full_because=because,
+    )
+
+
+def unchanged_since_update(session: StackSession) -> str | None:
+    """None when the state is exactly what the current document, config and code applied: the last update
+    succeeded with today's fingerprint, only refreshes that changed nothing ran since, and no stack the
+    document reads outputs of was updated after it. Otherwise why not (the full path runs)."""
+    entries = session.stack.history(page_size=HISTORY_PAGE, show_secrets=False)
+    since = []
+    for entry in entries:
+        if entry.kind == "update":
+            last = entry
+            break
+        since.append(entry)
+    else:
+        return "no update in the stack's recent history"
+    if last.result != "succeeded":
+        return f"the last update {last.result}"
+    for entry in since:
+        changed = {k: v for k, v in (entry.resource_changes or {}).items() if k != "same" and v}
+        if entry.kind != "refresh" or entry.result != "succeeded" or changed:
+            return f"a {entry.kind} changed the state since the last update"
+    recorded = session.outputs().get(fingerprint.OUTPUT)
+    config = session.stack.get_all_config()
+    current = fingerprint.fingerprint(session.path.read_bytes(), config, fingerprint.code_digest(PROJECT_DIR))
+    if recorded is None or recorded.value != current:
+        return "the document, the stack's config or the code changed since the last update"
+    for other in sorted(referenced_stacks(session.desired.model_dump(mode="json"))):
+        updates = [
+            e for e in select(other).history(page_size=HISTORY_PAGE, show_secrets=False) if e.kind == "update"
+        ]
+        if updates and (updates[0].end_time or updates[0].start_time) > last.start_time:
+            return f"{other}, whose outputs the document reads, was updated since"
+    return None
+
+
+def refresh_only_drift(session: StackSession) -> bool:
+    """Whether `pulumi refresh --preview-only` finds any managed object that differs live from the state."""
+    found = []
+
+    def collect(event: EngineEvent) -> None:
+        # A refresh step's outcome (same, update or delete, with its diffs) is in its outputs event.
+        done = event.res_outputs_event
+        if done is None:
+            return
+        meta = done.metadata
+        if meta.op.value in IGNORED_OPS or meta.type.startswith(("pulumi:", "backstop:components:")):
+            return
+        found.append(meta.urn)
+
+    session.stack.preview_refresh(on_event=collect, color="never")
+    return bool(found)
 
 
 def managed_drift(session: StackSession, refresh: bool = True) -> list[Change]:

@@ -54,7 +54,9 @@ def test_backup_writes_a_complete_folder_without_plaintext_secrets(
 def test_drift_reports_and_exits_1_then_0_once_restored(engine: Engine, sandbox: SandboxProcess) -> None:
     engine.init_stack(STACK)
     engine.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
-    assert engine.backstop("drift", "--stack", STACK).code == 0
+    clean = json.loads(engine.backstop("drift", "--stack", STACK, "--json").stdout)
+    # Nothing changed since the update: live is compared with the state, the program not run.
+    assert (clean["in_sync"], clean["path"], clean["full_because"]) == (True, "refresh-only", None)
     client = stripe.StripeClient(STRIPE_STAGING_KEY, base_addresses={"api": f"{sandbox.url}/stripe"})
     by_url = {e.url: e for e in client.v1.webhook_endpoints.list().data}
     billing = by_url.pop("https://quiet-otter-512.convex.site/stripe/webhook")
@@ -66,6 +68,10 @@ def test_drift_reports_and_exits_1_then_0_once_restored(engine: Engine, sandbox:
 
     report = json.loads(engine.backstop("drift", "--stack", STACK, "--json", ok=(1,)).stdout)
     assert report["in_sync"] is False
+    assert report["path"] == "full" and report["full_because"].startswith("live differs from the state")
+    full = json.loads(engine.backstop("drift", "--stack", STACK, "--full", "--json", ok=(1,)).stdout)
+    assert (full["path"], full["full_because"]) == ("full", None)
+    assert full["managed"] == report["managed"], "both paths report the same drift"
     found = {(c["name"], c["op"]) for c in report["managed"]}
     assert found == {
         ("stripe-webhook-convex-billing", "create"),
@@ -79,7 +85,17 @@ def test_drift_reports_and_exits_1_then_0_once_restored(engine: Engine, sandbox:
     assert "drift in staging: 4 object(s)" in human.stdout
 
     engine.pulumi("up", "--refresh", "--yes", "--skip-preview", "--stack", STACK)
-    assert json.loads(engine.backstop("drift", "--stack", STACK, "--json").stdout)["in_sync"] is True
+    after = json.loads(engine.backstop("drift", "--stack", STACK, "--json").stdout)
+    assert (after["in_sync"], after["path"]) == (True, "refresh-only")
+    # A secret set since the update could change what the program declares: the program runs again.
+    engine.pulumi("config", "set", "--secret", "--stack", STACK, "platform-config:rotated", "canary-value-1")
+    changed = json.loads(engine.backstop("drift", "--stack", STACK, "--json").stdout)
+    assert (changed["in_sync"], changed["path"]) == (True, "full")
+    assert (
+        changed["full_because"]
+        == "the document, the stack's config or the code changed since the last update"
+    )
+    assert "canary-value-1" not in json.dumps(changed)
 
 
 def test_bad_input_exits_2_without_calling_any_api(

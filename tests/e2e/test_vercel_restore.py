@@ -134,6 +134,15 @@ def test_all_variables_deleted_then_restored_with_rotated_secrets_chained_across
     assert endpoint_secret(sandbox, "prod") != old
     assert value_of(sandbox, "STRIPE_WEBHOOK_SECRET", ["production"]) == endpoint_secret(sandbox, "prod")
 
+    # prod was updated last: its drift compares live with its state, without running the program...
+    drift = json.loads(engine.backstop("drift", "--stack", "prod", "--json").stdout)
+    assert (drift["in_sync"], drift["path"]) == (True, "refresh-only")
+    # ...until staging, whose outputs prod's document reads, is updated after it.
+    engine.pulumi("up", "--yes", "--skip-preview", "--stack", "staging")
+    drift = json.loads(engine.backstop("drift", "--stack", "prod", "--json").stdout)
+    assert (drift["in_sync"], drift["path"]) == (True, "full")
+    assert drift["full_because"] == "staging, whose outputs the document reads, was updated since"
+
 
 def test_a_sensitive_value_written_out_of_band_is_reported_and_put_back(
     adopted_once: tuple[Rewind, Path, str], sandbox_server: SandboxProcess

@@ -1,7 +1,9 @@
 """`backstop drift`: what differs between the live services and the stack's desired state.
 
 Managed drift is a refresh preview: the engine reads every managed object live and compares it with what
-the desired state declares. Nothing is changed, live or in the state.
+the desired state declares. When the document, config and code are those the last update applied and
+nothing changed the state since, live is compared with the state instead, without running the program
+(`--full` always runs it). Nothing is changed, live or in the state.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ def command(
     strict: Annotated[
         bool, typer.Option("--strict", help="Unmanaged objects in the stack's scope count as drift")
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="Always run the program's refresh preview (no refresh-only shortcut)"),
+    ] = False,
 ) -> None:
     """Compare live services with the desired state.
 
@@ -34,7 +40,7 @@ def command(
     """
     with failures(as_json):
         with out.status(f"reading {stack}'s live objects…"):
-            report = check_drift(StackSession(stack), strict, notify_url)
+            report = check_drift(StackSession(stack), strict, notify_url, full)
         changes = report.managed
 
         def human() -> None:
@@ -76,6 +82,8 @@ def command(
                 "out_of_band": [asdict(o) for o in report.out_of_band],
                 "unmanaged": report.unmanaged,
                 "asserted_not_observed": report.asserted,
+                "path": report.path,
+                "full_because": report.full_because,
             },
             human,
         )

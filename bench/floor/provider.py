@@ -1,0 +1,74 @@
+"""A provider plugin that does nothing: every create returns its inputs under a fresh id, every read the
+state it is given. Same SDK (`pulumi.provider.experimental`) and launch path as the `backstop` plugin, so
+what the engine costs with it is the floor Backstop's own figures are quoted against."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+
+from pulumi.provider.experimental import server
+from pulumi.provider.experimental.provider import (
+    CheckRequest,
+    CheckResponse,
+    ConfigureRequest,
+    ConfigureResponse,
+    CreateRequest,
+    CreateResponse,
+    DeleteRequest,
+    DiffRequest,
+    DiffResponse,
+    GetSchemaRequest,
+    GetSchemaResponse,
+    Provider,
+    ReadRequest,
+    ReadResponse,
+    UpdateRequest,
+    UpdateResponse,
+)
+
+NAME, VERSION = "noop", "0.0.1"
+TYPES = ("noop:index:Thing", "noop:index:Endpoint")
+"""`Endpoint` stands for the secret-bearing objects a two-phase update takes first."""
+
+
+class NoopProvider(Provider):
+    async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
+        resource = {
+            "properties": {"value": {"type": "string"}},
+            "inputProperties": {"value": {"type": "string"}},
+        }
+        schema = {"name": NAME, "version": VERSION, "resources": dict.fromkeys(TYPES, resource)}
+        return GetSchemaResponse(schema=json.dumps(schema))
+
+    async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
+        return ConfigureResponse(accept_secrets=True, supports_preview=True, accept_outputs=True)
+
+    async def check(self, request: CheckRequest) -> CheckResponse:
+        return CheckResponse(inputs=request.new_inputs)
+
+    async def diff(self, request: DiffRequest) -> DiffResponse:
+        changed = [k for k, v in request.new_inputs.items() if request.old_state.get(k) != v]
+        return DiffResponse(changes=bool(changed), diffs=changed)
+
+    async def create(self, request: CreateRequest) -> CreateResponse:
+        resource_id = "" if request.preview else secrets.token_hex(8)
+        return CreateResponse(resource_id=resource_id, properties=request.properties)
+
+    async def read(self, request: ReadRequest) -> ReadResponse:
+        return ReadResponse(request.resource_id, request.properties, request.inputs)
+
+    async def update(self, request: UpdateRequest) -> UpdateResponse:
+        return UpdateResponse(properties=request.news)
+
+    async def delete(self, request: DeleteRequest) -> None:
+        return None
+
+
+def main() -> None:
+    server.main(sys.argv[1:], VERSION, NoopProvider())
+
+
+if __name__ == "__main__":
+    main()
