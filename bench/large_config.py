@@ -8,13 +8,16 @@ Vercel vars; set-up only, at zero latency, in two phases), then, with the sandbo
 --latency-ms to every request and the vendors' documented rate limits on, measures per stack:
 (a) `pulumi preview --refresh --expect-no-changes`, batched and per-object reads;
 (c) `backstop capture`;
+(d) `backstop drift` right after the update (its refresh-only path), `backstop drift --full`, and a bare
+    `pulumi refresh --preview-only`;
 (b) scenario A (every managed object deleted in every vendor) then `pulumi up --refresh`: batched reads
     with checkpoints; in two phases as `backstop restore` runs a large restore (the webhook endpoints
     targeted with checkpoints, then everything with PULUMI_SKIP_CHECKPOINTS=true), batched and per-object;
 and, at zero latency without rate limits, the same refresh and restore (the engine's own overhead).
---steps picks measurements by label prefix; --scale multiplies the large counts; --memory-only keeps
-the set-up (which creates everything, as a restore from empty does) and (a) batched. Prints a table and writes
-bench/results/large_config-<size>.json after every measurement.
+--steps picks measurements by label prefixes separated by ';' (labels hold commas); --scale multiplies
+the large counts; --memory-only keeps the set-up (which creates everything, as a restore from empty does)
+and (a) batched. Prints a table and writes bench/results/large_config-<size>.json after every
+measurement.
 """
 
 from __future__ import annotations
@@ -194,7 +197,7 @@ def main() -> None:
     parser.add_argument(
         "--steps",
         default="",
-        help="only the measurements whose labels start with these (comma-separated), after the set-up",
+        help="only the measurements whose labels start with these (separated by ';'), after the set-up",
     )
     args = parser.parse_args()
     size = size_of(args.size, args.scale)
@@ -235,6 +238,18 @@ def main() -> None:
             write(out, size, objects, args.latency_ms, rows)
 
             steps: dict[str, Callable[[], list[Run]]] = {
+                "(d) backstop drift, unchanged (refresh-only)": lambda: per_stack(
+                    engine,
+                    "(d) backstop drift, unchanged (refresh-only)",
+                    ["backstop", "drift", "--json"],
+                    {},
+                ),
+                "(d) backstop drift --full": lambda: per_stack(
+                    engine, "(d) backstop drift --full", ["backstop", "drift", "--full", "--json"], {}
+                ),
+                "(d) refresh --preview-only": lambda: per_stack(
+                    engine, "(d) refresh --preview-only", ["refresh", "--preview-only"], {}
+                ),
                 "(a) refresh, batched": lambda: preview(engine, "(a) refresh, batched", {}),
                 "(a) refresh, per-object": lambda: preview(engine, "(a) refresh, per-object", PER_OBJECT),
                 "(c) capture": lambda: capture(engine, work),
@@ -259,7 +274,7 @@ def main() -> None:
             }
             chosen = ["(a) refresh, batched"] if args.memory_only else list(steps)
             if args.steps:
-                wanted = [w.strip() for w in args.steps.split(",") if w.strip()]
+                wanted = [w.strip() for w in args.steps.split(";") if w.strip()]
                 chosen = [label for label in chosen if any(label.startswith(w) for w in wanted)]
             bench_env(args.latency_ms, True, sandbox)
             for label in chosen:

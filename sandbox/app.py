@@ -7,6 +7,7 @@ from starlette.routing import Mount
 
 from sandbox import registration
 from sandbox.apps import routes as apps_routes
+from sandbox.clerk import frontend as clerk_frontend
 from sandbox.clerk import routes as clerk_routes
 from sandbox.convex import routes as convex_routes
 from sandbox.core import control
@@ -29,6 +30,8 @@ def build_app(sandbox: Sandbox) -> Starlette:
             *convex_routes.origin_routes(sandbox),
             # The apps behind the webhook endpoints (not a vendor: no request log, no coverage row).
             Mount(apps_routes.PREFIX, routes=apps_routes.routes(sandbox)),
+            # Clerk's public Frontend API (no key, not a vendor route: no request log).
+            Mount(clerk_frontend.PREFIX, routes=clerk_frontend.routes(sandbox)),
             Mount("/_sandbox", routes=control.routes(sandbox, FIXTURES, registration.handle)),
         ]
     )

@@ -40,6 +40,7 @@ def environment(port: int, project_dir: Path) -> dict[str, str]:
         "BACKSTOP_SANDBOX_URL": base,
         "BACKSTOP_STRIPE_BASE_URL": f"{base}/stripe",
         "BACKSTOP_CLERK_BASE_URL": f"{base}/clerk/v1",
+        "BACKSTOP_CLERK_FRONTEND_BASE_URL": f"{base}/clerk-frontend",
         "BACKSTOP_SVIX_BASE_URL": f"{base}/svix",
         "BACKSTOP_VAPI_BASE_URL": f"{base}/vapi",
         "BACKSTOP_VERCEL_BASE_URL": f"{base}/vercel",

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sandbox.apps import state as apps_state
 from sandbox.apps.models import CONVEX_RECEIVERS, NEXTJS_RECEIVERS, Host, Target
+from sandbox.clerk.state import SOCIAL, ClerkInstance, social_connection
 from sandbox.core import accounts
 from sandbox.core.context import Sandbox
 from sandbox.vercel.fixtures import new_project
@@ -19,6 +20,14 @@ from sandbox.vercel.state import VercelTeam
 
 FIXTURE = "registered"
 """The apps' host table entries registered here live under this fixture name."""
+
+
+class SocialSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    provider: str = Field(pattern=r"^[a-z][a-z0-9_]{0,40}$")
+    enabled: bool = True
+    required: bool = False
+    authenticatable: bool = True
 
 
 class AccountSpec(BaseModel):
@@ -31,6 +40,8 @@ class AccountSpec(BaseModel):
     external_id: str | None = None
     projects: dict[str, str] = {}
     """Vercel: the team's projects to create, id -> name."""
+    social: list[SocialSpec] | None = None
+    """Clerk: the instance's social connections (the dashboard's part), instead of the default (Google on)."""
 
 
 class HostSpec(BaseModel):
@@ -82,6 +93,15 @@ def apply(sandbox: Sandbox, registration: Registration) -> dict[str, Any]:
             accounts.Account(spec.vendor, spec.name, mint_key(spec), spec.livemode, spec.external_id)
         )
         made[f"{spec.vendor}/{spec.name}"] = account.api_key
+        if spec.vendor == "clerk" and spec.social is not None:
+            social = ClerkInstance(sandbox, account).objects(SOCIAL)
+            social.clear()
+            for connection in spec.social:
+                entry = social_connection(connection.provider, connection.enabled, connection.required)
+                social[f"oauth_{connection.provider}"] = {
+                    **entry,
+                    "authenticatable": connection.authenticatable,
+                }
         if spec.vendor == "vercel":
             projects = VercelTeam(sandbox, account).projects()
             for project_id, name in spec.projects.items():

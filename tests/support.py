@@ -224,6 +224,7 @@ class Engine:
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
             BACKSTOP_STRIPE_BASE_URL=f"{self.sandbox.url}/stripe",
             BACKSTOP_CLERK_BASE_URL=f"{self.sandbox.url}/clerk/v1",
+            BACKSTOP_CLERK_FRONTEND_BASE_URL=f"{self.sandbox.url}/clerk-frontend",
             BACKSTOP_SVIX_BASE_URL=f"{self.sandbox.url}/svix",
             BACKSTOP_VAPI_BASE_URL=f"{self.sandbox.url}/vapi",
             BACKSTOP_VERCEL_BASE_URL=f"{self.sandbox.url}/vercel",

@@ -82,7 +82,9 @@ def _clerk(
                 "environment": instance.get("environment_type", "development"),
             }
             same = owner == instance.get("id")
-            captured = await capture_clerk(api, conn.svix, current if same else {})
+            captured = await capture_clerk(
+                api, conn.svix, current if same else {}, conn.clerk.frontend_base_url
+            )
         finally:
             await api.aclose()
         result.document["clerk"] = captured.section

@@ -6,6 +6,7 @@ the desired state declares. Nothing is changed, live or in the state.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from pulumi.automation import EngineEvent
@@ -14,6 +15,7 @@ from ruamel.yaml import YAML
 from backstop.operations.capture_read import read_live
 from backstop.operations.errors import Failure
 from backstop.operations.notify import notify
+from backstop.operations.oauth import dashboard_steps, oauth_check
 from backstop.plugin.clients.errors import VendorError
 from backstop.plugin.model import DesiredState
 from backstop.runbook import fingerprint
@@ -21,6 +23,7 @@ from backstop.runbook.adopt.runner import created_times, live_variables
 from backstop.runbook.alerts import Alert
 from backstop.runbook.backups import history
 from backstop.runbook.drift import vercel
+from backstop.runbook.drift.oauth import OAuthDifference
 from backstop.runbook.drift.unmanaged import load_ignore, unmanaged
 from backstop.runbook.rehearsal.plan import referenced_stacks
 from backstop.runbook.session import StackSession
@@ -59,6 +62,11 @@ class DriftReport:
 
     strict: bool = False
     """Unmanaged objects count as drift (`--strict`); otherwise they are reported only."""
+    oauth: list[str] = field(default_factory=list)
+    """Declared Clerk OAuth providers that differ live (read from the Frontend API; no API writes them)."""
+    oauth_steps: list[str] = field(default_factory=list)
+    """The dashboard steps that would put them right."""
+    oauth_not_checked: str | None = None
     path: str = "full"
     """How managed drift was computed: `full` (refresh preview of the document, the program run) or
     `refresh-only` (live compared with the state the unchanged document was applied to)."""
@@ -68,7 +76,7 @@ class DriftReport:
     @property
     def drifted(self) -> int:
         counted = [u for u in self.unmanaged if not u.startswith("not checked")] if self.strict else []
-        return len(self.managed) + len(self.out_of_band) + len(counted)
+        return len(self.managed) + len(self.out_of_band) + len(counted) + len(self.oauth)
 
 
 def check_drift(
@@ -86,6 +94,7 @@ def check_drift(
             [f"{c.name} ({c.op})" for c in report.managed]
             + [f"{o.name} ({', '.join(o.targets)}) changed out of band" for o in report.out_of_band]
             + ([f"{len(report.unmanaged)} unmanaged"] if strict and report.unmanaged else [])
+            + report.oauth
         )
         notify(
             Alert(
@@ -101,30 +110,47 @@ def check_drift(
 
 
 def drift_report(session: StackSession, fast: bool = False) -> DriftReport:
+    """Managed drift (the engine) and the checks that read the vendors directly (Vercel values written out
+    of band, unmanaged objects, Clerk OAuth providers) run side by side: neither waits for the other."""
     document = session.desired
-    path, because = "full", None
-    if fast:
-        because = unchanged_since_update(session)
-        if because is None and not refresh_only_drift(session):
-            path, changes = "refresh-only", []
-        else:
-            because = because or "live differs from the state: the full preview names what to change"
-    if path == "full":
-        changes = managed_drift(session)
+    session.validate()
+    session.config()  # read once, before two threads share the session
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        beside = pool.submit(_vendor_checks, session, document)
+        path, because = "full", None
+        changes: list[Change] = []
+        if fast:
+            because = unchanged_since_update(session)
+            if because is None and not refresh_only_drift(session):
+                path = "refresh-only"
+            else:
+                because = because or "live differs from the state: the full preview names what to change"
+        if path == "full":
+            changes = managed_drift(session)
+        out_of_band, unmanaged_found, (oauth, not_checked) = beside.result()
+    return DriftReport(
+        changes,
+        out_of_band,
+        unmanaged_found,
+        asserted_not_observed(document),
+        oauth=[d.describe() for d in oauth],
+        oauth_steps=dashboard_steps(oauth, document),
+        oauth_not_checked=not_checked,
+        path=path,
+        full_because=because,
+    )
+
+
+def _vendor_checks(
+    session: StackSession, document: DesiredState
+) -> tuple[list[vercel.OutOfBand], list[str], tuple[list[OAuthDifference], str | None]]:
     out_of_band: list[vercel.OutOfBand] = []
     if document.vercel is not None and document.scope.vercel is not None:
         created = created_times(session)
         out_of_band, _ = vercel.classify(
             document, live_variables(session, document), set(created), last_update_end(session.stack), created
         )
-    return DriftReport(
-        changes,
-        out_of_band,
-        unmanaged_objects(session),
-        asserted_not_observed(document),
-        path=path,
-        full_because=because,
-    )
+    return out_of_band, unmanaged_objects(session), oauth_check(session, document)
 
 
 def unchanged_since_update(session: StackSession) -> str | None:
@@ -147,7 +173,7 @@ def unchanged_since_update(session: StackSession) -> str | None:
         if entry.kind != "refresh" or entry.result != "succeeded" or changed:
             return f"a {entry.kind} changed the state since the last update"
     recorded = session.outputs().get(fingerprint.OUTPUT)
-    config = session.stack.get_all_config()
+    config = session.config()
     current = fingerprint.fingerprint(session.path.read_bytes(), config, fingerprint.code_digest(PROJECT_DIR))
     if recorded is None or recorded.value != current:
         return "the document, the stack's config or the code changed since the last update"

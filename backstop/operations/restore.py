@@ -32,6 +32,7 @@ from backstop.operations.followers import (
     update_reader,
 )
 from backstop.operations.notify import notify
+from backstop.operations.oauth import dashboard_steps, oauth_check
 from backstop.operations.restore_document import merged_document, plan
 from backstop.operations.restore_preflight import preflight
 from backstop.operations.restore_state import open_stack, prepare
@@ -198,6 +199,8 @@ def restore(session: StackSession, request: Request) -> tuple[Report | None, lis
     drift_left = [f"{c.op} {c.name}" for c in managed_drift(session)]
     remaining = drift_left + unpruned
     remaining += unreachable_secrets(session, document)
+    oauth, oauth_unread = oauth_check(session, document)
+    manual = dashboard_steps(oauth, document) + ([oauth_unread] if oauth_unread else [])
     redeployed = redeploy(session, document, adopted.changed)
     secrets_changed = secrets.webhook_secrets(session.outputs()) != secrets_before
     followers = readers_of(session) if secrets_changed else []
@@ -234,6 +237,7 @@ def restore(session: StackSession, request: Request) -> tuple[Report | None, lis
         pruned_unmanaged=pruned,
         adopted=adopted.keys,
         phases=adopted.phases,
+        manual_steps=manual,
         rewritten=[f"{o.name} ({', '.join(o.targets)})" for o in rewrite] + reapplied,
         rotated=[u.rsplit("::", 1)[-1] for u in replace if u in rotated],
         redeployed=redeployed,

@@ -14,7 +14,9 @@ VENDOR = "clerk"
 ID_LENGTH = 27
 """Clerk ids are a prefix and a 27-character KSUID, e.g. `jtmp_3CkpqSviO4Fc7G18hmbGAc4UxIj`."""
 APPLICATION_NAME = "Derrimut 24:7"
-PRODUCTION_DOMAIN = "derrimut247.com.au"
+PRODUCTION_DOMAINS = {"ins_derrimut_prod": "derrimut247.com.au"}
+"""The fixture's production instance's domain; any other production instance gets its own
+(`<slug>.example.com`), so each Frontend API host names one instance (frontend.py)."""
 SYSTEM_PERMISSIONS = {
     "org:sys_profile:manage": "Manage organization",
     "org:sys_profile:delete": "Delete organization",
@@ -53,6 +55,23 @@ DEFAULT_ORGANIZATION_SETTINGS: Json = {
 }
 _ADJECTIVES = ("brave", "quiet", "sunny", "clever", "gentle", "lucky")
 _ANIMALS = ("wombat", "quokka", "wallaby", "possum", "kookaburra", "echidna")
+
+
+SOCIAL = "social"
+"""Social connections by strategy (`oauth_google`): read through the Frontend API only (frontend.py)."""
+
+
+def social_connection(provider: str, enabled: bool, required: bool = False) -> Json:
+    return {
+        "enabled": enabled,
+        "required": required,
+        "authenticatable": True,
+        "block_email_subaddresses": False,
+        "strategy": f"oauth_{provider}",
+        "not_selectable": False,
+        "deprecated": False,
+        "name": provider.title(),
+    }
 
 
 class ClerkInstance:
@@ -104,9 +123,17 @@ class ClerkInstance:
             )
         if not self.objects("roles"):
             self._default_roles()
+        if not self.objects(SOCIAL):
+            # A new instance offers Google sign-in, as Clerk's application template does.
+            self.objects(SOCIAL)["oauth_google"] = social_connection("google", enabled=True)
         if not any(not d["is_satellite"] for d in self.objects("domains").values()):
             domain_id = self.new_id("dmn_")
-            name = PRODUCTION_DOMAIN if self.production else f"{self.dev_slug()}.accounts.dev"
+            slug = self.dev_slug()
+            name = (
+                PRODUCTION_DOMAINS.get(self.account.name, f"{slug}.example.com")
+                if self.production
+                else f"{slug}.accounts.dev"
+            )
             self.objects("domains")[domain_id] = self.derive_domain(
                 {"object": "domain", "id": domain_id, "name": name, "is_satellite": False, "proxy_url": None}
             )

@@ -338,12 +338,28 @@ def test_restore_reapplies_write_only_clerk_settings_changed_behind_its_back(
     assert clerk_state(sandbox, INSTANCES["staging"]) != baseline
     engine.pulumi("preview", "--refresh", "--expect-no-changes", "--stack", STACK)  # invisible to a refresh
 
-    drift = json.loads(engine.backstop("drift", "--stack", STACK, "--json").stdout)
+    # Google sign-in switched off in the dashboard: no API writes social connections.
+    state = sandbox.dump()
+    state["clerk"][INSTANCES["staging"]]["social"]["oauth_google"]["enabled"] = False
+    sandbox.load(state)
+
+    drift = json.loads(engine.backstop("drift", "--stack", STACK, "--json", ok=(1,)).stdout)
     assert any(line.startswith("clerk instance_restrictions") for line in drift["asserted_not_observed"])
+    assert drift["oauth_providers"] == ["oauth google: on in the document, off live"]
+    step = (
+        f"Clerk dashboard, development instance {INSTANCES['staging']}: Configure > SSO connections > "
+        "Google: add and enable it (with its client id and secret)"
+    )
+    assert drift["oauth_dashboard_steps"] == [step]
+    assert (
+        "oauth google: on in the document, off live"
+        in engine.backstop("drift", "--stack", STACK, ok=(1,)).stdout
+    )
     report = json.loads(engine.backstop("restore", "--stack", STACK, "--backup", taken, "--json").stdout)[
         "report"
     ]
-    assert report["verified"] is True
+    assert report["verified"] is True, "what a restore can't write is listed, not counted"
+    assert report["manual_steps"] == [step]
     assert any(line.startswith("clerk instance_restrictions") for line in report["rewritten"])
     assert clerk_state(sandbox, INSTANCES["staging"]) == baseline
     assert (engine.project / "Pulumi.staging.yaml").read_text().count("platform-config:reapply") == 1

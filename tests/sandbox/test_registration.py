@@ -88,3 +88,23 @@ def test_bad_registrations_are_refused_whole() -> None:
     assert (mode.status_code, vendor.status_code, host.status_code) == (400, 400, 400)
     assert "exists already with livemode=True" in mode.json()["error"]
     assert "a Vercel app needs team, project and target" in host.json()["error"]
+
+
+def test_a_clerk_instance_registers_with_the_social_connections_its_document_declares() -> None:
+    tag = uuid.uuid4().hex[:8]
+    social = [{"provider": "apple"}, {"provider": "google", "enabled": False, "required": True}]
+
+    async def calls(http: httpx.AsyncClient) -> tuple[httpx.Response, httpx.Response]:
+        spec = {"vendor": "clerk", "name": f"ins_team_{tag}", "livemode": True, "social": social}
+        made = await http.post("/_sandbox/accounts", json={"accounts": [spec]})
+        key = made.json()["keys"][f"clerk/ins_team_{tag}"]
+        domains = (await http.get("/clerk/v1/domains", headers={"Authorization": f"Bearer {key}"})).json()
+        host = domains["data"][0]["frontend_api_url"].removeprefix("https://")
+        return made, await http.get(f"/clerk-frontend/{host}/v1/environment")
+
+    made, environment = run(calls)
+    assert made.status_code == 201, made.text
+    live = environment.json()["user_settings"]["social"]
+    assert sorted(live) == ["oauth_apple", "oauth_google"], "instead of the default"
+    assert live["oauth_apple"]["enabled"] is True and live["oauth_google"]["enabled"] is False
+    assert live["oauth_google"]["required"] is True

@@ -65,6 +65,13 @@ def command(
                 )
                 for extra in report.unmanaged:
                     out.print(f"  {extra}", markup=False)
+            if report.oauth:
+                out.print("Clerk OAuth providers (no API writes them: the dashboard steps follow):")
+                for line, step in zip(report.oauth, report.oauth_steps, strict=True):
+                    out.print(f"  {line}", markup=False)
+                    out.print(f"    → {step}", markup=False)
+            if report.oauth_not_checked:
+                out.print(report.oauth_not_checked, markup=False)
             if report.asserted:
                 out.print(f"asserted, not observed ({len(report.asserted)} write-only values):")
                 for line in report.asserted:
@@ -82,6 +89,9 @@ def command(
                 "out_of_band": [asdict(o) for o in report.out_of_band],
                 "unmanaged": report.unmanaged,
                 "asserted_not_observed": report.asserted,
+                "oauth_providers": report.oauth,
+                "oauth_dashboard_steps": report.oauth_steps,
+                "oauth_not_checked": report.oauth_not_checked,
                 "path": report.path,
                 "full_because": report.full_because,
             },

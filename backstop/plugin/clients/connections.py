@@ -9,6 +9,7 @@ Every setting is read from the stack config first (the `backstop:` keys the plug
 | Stripe base URL    | `backstop:stripeBaseUrl`  | `BACKSTOP_STRIPE_BASE_URL`   |
 | Clerk secret key   | `backstop:clerkSecretKey` | `BACKSTOP_CLERK_SECRET_KEY`  |
 | Clerk base URL     | `backstop:clerkBaseUrl`   | `BACKSTOP_CLERK_BASE_URL`    |
+| Clerk Frontend API | `backstop:clerkFrontendBaseUrl` | `BACKSTOP_CLERK_FRONTEND_BASE_URL` |
 | Svix base URL      | `backstop:svixBaseUrl`    | `BACKSTOP_SVIX_BASE_URL`     |
 | Vapi API key       | `backstop:vapiApiKey`     | `BACKSTOP_VAPI_API_KEY`      |
 | Vapi base URL      | `backstop:vapiBaseUrl`    | `BACKSTOP_VAPI_BASE_URL`     |
@@ -82,6 +83,9 @@ CLERK_SECRET_KEY = Setting(
     "backstop:clerkSecretKey", "BACKSTOP_CLERK_SECRET_KEY", "Clerk secret key", secret=True
 )
 CLERK_BASE_URL = Setting("backstop:clerkBaseUrl", "BACKSTOP_CLERK_BASE_URL", "Clerk base URL")
+CLERK_FRONTEND_BASE_URL = Setting(
+    "backstop:clerkFrontendBaseUrl", "BACKSTOP_CLERK_FRONTEND_BASE_URL", "Clerk Frontend API base URL"
+)
 SVIX_BASE_URL = Setting("backstop:svixBaseUrl", "BACKSTOP_SVIX_BASE_URL", "Svix base URL")
 VAPI_API_KEY = Setting("backstop:vapiApiKey", "BACKSTOP_VAPI_API_KEY", "Vapi API key", secret=True)
 VAPI_BASE_URL = Setting("backstop:vapiBaseUrl", "BACKSTOP_VAPI_BASE_URL", "Vapi base URL")
@@ -141,6 +145,9 @@ class StripeSettings:
 class ClerkSettings:
     secret_key: str | None = field(default=None, repr=False)
     base_url: str | None = None
+    frontend_base_url: str | None = None
+    """Unset: the instance's own Frontend API (`https://<frontend host>`); set (a sandbox):
+    `<base>/<frontend host>`."""
 
 
 @dataclass(frozen=True)
@@ -194,7 +201,7 @@ class Connections:
 
         return cls(
             stripe=StripeSettings(get(STRIPE_API_KEY), get(STRIPE_BASE_URL)),
-            clerk=ClerkSettings(get(CLERK_SECRET_KEY), get(CLERK_BASE_URL)),
+            clerk=ClerkSettings(get(CLERK_SECRET_KEY), get(CLERK_BASE_URL), get(CLERK_FRONTEND_BASE_URL)),
             svix=SvixSettings(get(SVIX_BASE_URL)),
             vapi=VapiSettings(get(VAPI_API_KEY), get(VAPI_BASE_URL)),
             vercel=VercelSettings(get(VERCEL_TOKEN), get(VERCEL_TEAM), get(VERCEL_BASE_URL)),

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
+from backstop.plugin.model.clerk_oauth import OAuthProvider
 from backstop.plugin.model.clerk_settings import (
     InstanceId,
     InstanceRestrictions,
@@ -197,6 +198,15 @@ class ClerkSection(Strict):
     instance_restrictions: InstanceRestrictions | None = None
     """Write-only, as instance_settings."""
     webhook_endpoints: list[WebhookEndpoint] = Field(default_factory=list)
+    oauth_providers: list[OAuthProvider] | None = None
+    """The social connections the instance should offer, read only (Clerk has no API to write them); unset:
+    not checked."""
+
+    @field_validator("oauth_providers")
+    @classmethod
+    def _unique_providers(cls, providers: list[OAuthProvider] | None) -> list[OAuthProvider] | None:
+        no_repeats("provider", [p.provider for p in providers or []])
+        return providers
 
     @field_validator("redirect_urls")
     @classmethod

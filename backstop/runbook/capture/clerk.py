@@ -13,8 +13,13 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
+
 from backstop.plugin.clients.clerk_client import ClerkApi
+from backstop.plugin.clients.clerk_frontend import social_connections
 from backstop.plugin.clients.connections import SvixSettings, svix_api
+from backstop.plugin.clients.errors import VendorError
+from backstop.plugin.model.clerk_oauth import PROVIDERS
 from backstop.plugin.model.clerk_settings import OrganizationSettings
 from backstop.runbook.capture.stripe import key_of
 from backstop.runbook.capture.vercel import Captured
@@ -45,6 +50,32 @@ class Keys:
         return candidate
 
 
+async def _oauth_providers(
+    clerk: ClerkApi, frontend_base_url: str | None, section: Json, result: Captured
+) -> None:
+    """The enabled social connections, from the Frontend API (read only: no API writes them)."""
+    try:
+        live = await social_connections(clerk, frontend_base_url)
+    except (VendorError, httpx.HTTPError) as exc:
+        result.not_captured.append(f"clerk oauth providers: not read ({str(exc).splitlines()[0][:200]})")
+        return
+    providers = []
+    for name, settings in sorted(live.items()):
+        if not settings.get("enabled"):
+            continue
+        if name not in PROVIDERS:
+            result.not_captured.append(f"clerk oauth provider {name}: not a provider id Backstop knows")
+            continue
+        providers.append(
+            {
+                "provider": name,
+                "required": bool(settings.get("required")),
+                "authenticatable": bool(settings.get("authenticatable")),
+            }
+        )
+    section["oauth_providers"] = providers
+
+
 def _list(section: Json, name: str) -> list[Json]:
     items = section.get(name)
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
@@ -59,7 +90,9 @@ def _url_text(url: str) -> str:
     return f"{parts.scheme}-{parts.netloc}{parts.path}"
 
 
-async def capture(clerk: ClerkApi, svix: SvixSettings, current: Json) -> Captured:
+async def capture(
+    clerk: ClerkApi, svix: SvixSettings, current: Json, frontend_base_url: str | None = None
+) -> Captured:
     """`current` is the stack's current `clerk` section (may be empty)."""
     result = Captured({})
     section = result.section
@@ -119,6 +152,7 @@ async def capture(clerk: ClerkApi, svix: SvixSettings, current: Json) -> Capture
         else:
             result.not_captured.append(f"clerk {name}: write-only in Clerk: declare them by hand")
 
+    await _oauth_providers(clerk, frontend_base_url, section, result)
     section["webhook_endpoints"] = await _endpoints(clerk, svix, current, result)
     return result
 

@@ -81,7 +81,19 @@ def registration(documents: Mapping[str, DesiredState]) -> Registration:
         if scope.stripe:
             made.add(stack, "stripe", f"acct_rehearsal_{stack}", livemode=scope.stripe.mode == "live")
         if scope.clerk:
-            made.add(stack, "clerk", scope.clerk.instance, livemode=scope.clerk.environment == "production")
+            declared = document.clerk.oauth_providers if document.clerk else None
+            social = (
+                {"social": [p.model_dump(exclude_none=True) for p in declared]}
+                if declared is not None
+                else {}
+            )
+            made.add(
+                stack,
+                "clerk",
+                scope.clerk.instance,
+                livemode=scope.clerk.environment == "production",
+                **social,
+            )
         if scope.vapi:
             made.add(stack, "vapi", f"org_{scope.vapi.org_id}", external_id=scope.vapi.org_id)
         if scope.convex:

@@ -41,6 +41,8 @@ class Report(BaseModel):
     adopted: list[str] = []
     """Live objects adopted through `pulumi import` (Vercel variables that already existed)."""
     phases: list[str] = []
+    manual_steps: list[str] = []
+    """What a restore can't write, as dashboard steps (Clerk OAuth providers that differ live)."""
     """How a large restore's update ran in two phases (webhook endpoints first, with checkpoints)."""
     rewritten: list[str] = []
     """Write-only values changed out of band since the last update, written again."""
@@ -90,6 +92,10 @@ class Report(BaseModel):
             ("Unmanaged objects removed (--prune-unmanaged)", ", ".join(self.pruned_unmanaged) or "none"),
             ("Verified (refresh preview, no changes)", "yes" if self.verified else "NO"),
             ("Remaining drift", ", ".join(self.remaining_drift) or "none"),
+            (
+                "Manual steps (no API writes these)",
+                "; ".join(self.manual_steps).replace("|", "\\|") or "none",
+            ),
             ("Application checks (signed test deliveries)", self._checks()),
             ("Post-restore backup", self.post_restore_backup or "none"),
         ]
