@@ -9,6 +9,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from pulumi import automation as auto
 from pulumi.automation import EngineEvent
 from ruamel.yaml import YAML
 
@@ -27,7 +28,7 @@ from backstop.runbook.drift.oauth import OAuthDifference
 from backstop.runbook.drift.unmanaged import load_ignore, unmanaged
 from backstop.runbook.rehearsal.plan import referenced_stacks
 from backstop.runbook.session import StackSession
-from backstop.runbook.workspace import PROJECT_DIR, backups_dir, last_update_end, select
+from backstop.runbook.workspace import PROJECT_DIR, backups_dir, last_update_end, select, without_env
 
 IGNORE_FILE = ".backstopignore"
 HISTORY_PAGE = 20
@@ -121,10 +122,21 @@ def drift_report(session: StackSession, fast: bool = False) -> DriftReport:
         changes: list[Change] = []
         if fast:
             because = unchanged_since_update(session)
-            if because is None and not refresh_only_drift(session):
-                path = "refresh-only"
-            else:
-                because = because or "live differs from the state: the full preview names what to change"
+            if because is None:
+                try:
+                    found = refresh_only_drift(session)
+                except auto.errors.CommandError as exc:
+                    last = ["", *str(exc).strip().splitlines()][-1]
+                    because = f"`pulumi refresh --preview-only` failed: {last[:200]}"
+                else:
+                    path = "full" if found else "refresh-only"
+                    because = (
+                        "live differs from the state: the full preview names what to change"
+                        if found
+                        else None
+                    )
+            if because is not None:
+                path = "full"
         if path == "full":
             changes = managed_drift(session)
         out_of_band, unmanaged_found, (oauth, not_checked) = beside.result()
@@ -178,9 +190,11 @@ def unchanged_since_update(session: StackSession) -> str | None:
     if recorded is None or recorded.value != current:
         return "the document, the stack's config or the code changed since the last update"
     for other in sorted(referenced_stacks(session.desired.model_dump(mode="json"))):
-        updates = [
-            e for e in select(other).history(page_size=HISTORY_PAGE, show_secrets=False) if e.kind == "update"
-        ]
+        try:
+            entries = select(other).history(page_size=HISTORY_PAGE, show_secrets=False)
+        except auto.errors.CommandError:
+            return f"{other}, whose outputs the document reads, could not be read"
+        updates = [e for e in entries if e.kind == "update"]
         if updates and (updates[0].end_time or updates[0].start_time) > last.start_time:
             return f"{other}, whose outputs the document reads, was updated since"
     return None
@@ -200,7 +214,9 @@ def refresh_only_drift(session: StackSession) -> bool:
             return
         found.append(meta.urn)
 
-    session.stack.preview_refresh(on_event=collect, color="never")
+    # PULUMI_SKIP_CONFIRMATIONS means --yes to the CLI, which refuses it beside --preview-only.
+    with without_env("PULUMI_SKIP_CONFIRMATIONS"):
+        session.stack.preview_refresh(on_event=collect, color="never")
     return bool(found)
 
 

@@ -68,7 +68,10 @@ def declared_objects(document: DesiredState) -> int:
             return sum(1 + count(v) if isinstance(v, dict) else 0 for v in value)
         return 0
 
-    return count(document.model_dump(mode="json", exclude={"scope"}))
+    # Only what becomes resources: not the scope, the checks, the targets, nor what is only read.
+    skipped: Any = dict.fromkeys(("scope", "checks", "verify", "targets"), True)
+    skipped["clerk"] = {"oauth_providers"}
+    return count(document.model_dump(mode="json", exclude=skipped))
 
 
 def secret_bearing(urn: str) -> bool:
