@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from backstop.plugin.model import DesiredStateError, load_document, paths
 from backstop.plugin.model.stacks import check_ownership
 from backstop.runbook.approvals.gate import guard
 from backstop.runbook.fingerprint import OUTPUT as FINGERPRINT_OUTPUT
-from backstop.runbook.fingerprint import code_digest, fingerprint
+from backstop.runbook.fingerprint import code_digest, exported
 from components.clerk_auth import ClerkAuth, signing_keys
 from components.stripe_billing import StripeBilling
 from components.values import WEBHOOK_SECRETS_OUTPUT, Values
@@ -96,5 +97,5 @@ if desired.vercel is not None and desired.vercel.projects:
     )
 
 # What this update applies, as one digest: `backstop drift` skips running the program while it holds.
-applied = fingerprint(document_path.read_bytes(), get_config_env(), code_digest(Path()))
+applied = exported(document_path.read_bytes(), get_config_env(), code_digest(Path()), os.environ)
 pulumi.export(FINGERPRINT_OUTPUT, pulumi.Output.secret(applied))

@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Any
 
 OUTPUT = "backstop_fingerprint"
+PARTIAL_ENV = "BACKSTOP_PARTIAL_UPDATE"
+"""Set for a targeted engine run (a two-phase update's first phase): the program then exports a fingerprint
+that matches nothing, so drift runs the full preview until a whole update has applied the document."""
 CODE = ("__main__.py", "components", "backstop/plugin", "Pulumi.yaml")
 """What the program and the plugin run, relative to the project (data files, caches and tests aside)."""
 PACKAGES = ("pulumi", "pulumiverse-vercel", "pydantic", "stripe", "httpx")
@@ -47,6 +50,12 @@ def code_digest(project: Path) -> str:
         except PackageNotFoundError:
             digest.update(f"{package} absent\0".encode())
     return digest.hexdigest()
+
+
+def exported(document: bytes, config: Mapping[str, Any], code: str, env: Mapping[str, str]) -> str:
+    """What the program exports: the fingerprint, or a marked one for a partial (targeted) update."""
+    digest = fingerprint(document, config, code)
+    return f"partial-{digest}" if env.get(PARTIAL_ENV) == "1" else digest
 
 
 def fingerprint(document: bytes, config: Mapping[str, Any], code: str) -> str:

@@ -157,6 +157,10 @@ def test_twenty_killed_restores_with_vercel_variables_converge(
             (trial, kill_at, bool(killed), report["verified"], report["stale_lock_cleared"], problems)
         )
         assert report["verified"] is True and problems == [], (outcomes[-1], header(TRIALS))
+    # The second phase, whole, records the document's fingerprint (the targeted first marks its own
+    # partial): drift can then compare live with the state without running the program.
+    drift = json.loads(engine.backstop("drift", "--stack", "prod", "--json").stdout)
+    assert (drift["in_sync"], drift["path"]) == (True, "refresh-only"), drift
     # A kill at the last mutation can miss a fast update; across all twenty, most must land.
     needed = len(chosen) * 3 // 4 if len(chosen) == TRIALS else 1
     assert sum(1 for o in outcomes if o[2]) >= needed, (

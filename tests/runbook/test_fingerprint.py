@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pulumi.automation import ConfigValue
 
-from backstop.runbook.fingerprint import code_digest, fingerprint, normalized
+from backstop.runbook.fingerprint import PARTIAL_ENV, code_digest, exported, fingerprint, normalized
 from tests.support import ROOT
 
 PROGRAM_VIEW = {
@@ -44,3 +44,11 @@ def test_any_change_gives_another_digest(tmp_path: Path) -> None:
     before = code_digest(tmp_path)
     (tmp_path / "components" / "a.py").write_text("x = 2\n")
     assert code_digest(tmp_path) != before
+
+
+def test_a_targeted_runs_fingerprint_never_passes_for_a_whole_update() -> None:
+    code = code_digest(ROOT)
+    whole = exported(b"doc", CLI_VIEW, code, {})
+    assert whole == fingerprint(b"doc", CLI_VIEW, code)
+    partial = exported(b"doc", CLI_VIEW, code, {PARTIAL_ENV: "1"})
+    assert partial != whole and partial.endswith(whole)

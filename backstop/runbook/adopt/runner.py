@@ -27,6 +27,7 @@ from backstop.runbook.adopt.vercel import (
     plan,
     variable_urn,
 )
+from backstop.runbook.fingerprint import PARTIAL_ENV
 from backstop.runbook.workspace import pulumi_cli, workspace_env
 
 if TYPE_CHECKING:
@@ -146,7 +147,9 @@ def up_adopting(
     if two_phases is not None:
         replaced = options.get("replace") or []
         first = [u for u in replaced if phases.secret_bearing(u)]
-        _up(session, record, {**options, "target": two_phases.targets, "replace": first or None})
+        # A targeted run applies part of the document: its fingerprint must never pass for the whole one.
+        with workspace_env(**{PARTIAL_ENV: "1"}):
+            _up(session, record, {**options, "target": two_phases.targets, "replace": first or None})
         adopted.phases.append(
             f"phase 1: {len(adopted.changed)} change(s) to webhook endpoints and their components, "
             "with checkpoints"
