@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from pulumi import automation as auto
 from pulumi.automation import EngineEvent
@@ -28,10 +29,12 @@ from backstop.runbook.drift.oauth import OAuthDifference
 from backstop.runbook.drift.unmanaged import load_ignore, unmanaged
 from backstop.runbook.rehearsal.plan import referenced_stacks
 from backstop.runbook.session import StackSession
-from backstop.runbook.workspace import PROJECT_DIR, backups_dir, last_update_end, select, without_env
+from backstop.runbook.workspace import PROJECT_DIR, backups_dir, last_update_end, select, workspace_env
 
 IGNORE_FILE = ".backstopignore"
 HISTORY_PAGE = 20
+STATE_EDIT_SLACK = timedelta(seconds=5)
+"""The engine writes the state just before it records the run's end."""
 IGNORED_OPS = {"same", "refresh", "read", "read-replacement", "discard"}
 KINDS = {
     "create": "missing live (deleted out of band, or newly declared)",
@@ -116,18 +119,22 @@ def drift_report(session: StackSession, fast: bool = False) -> DriftReport:
     document = session.desired
     session.validate()
     session.config()  # read once, before two threads share the session
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # PULUMI_SKIP_CONFIRMATIONS=true is `--yes` to the CLI, which refuses it beside --preview-only; set
+    # before the thread starts, so no engine run of either sees the environment change.
+    with workspace_env(PULUMI_SKIP_CONFIRMATIONS="false"), ThreadPoolExecutor(max_workers=1) as pool:
         beside = pool.submit(_vendor_checks, session, document)
         path, because = "full", None
         changes: list[Change] = []
         if fast:
-            because = unchanged_since_update(session)
+            try:
+                because = unchanged_since_update(session)
+            except auto.errors.CommandError as exc:
+                because = f"the stack's history could not be read: {_last_line(exc)}"
             if because is None:
                 try:
                     found = refresh_only_drift(session)
                 except auto.errors.CommandError as exc:
-                    last = ["", *str(exc).strip().splitlines()][-1]
-                    because = f"`pulumi refresh --preview-only` failed: {last[:200]}"
+                    because = f"`pulumi refresh --preview-only` failed: {_last_line(exc)}"
                 else:
                     path = "full" if found else "refresh-only"
                     because = (
@@ -184,6 +191,11 @@ def unchanged_since_update(session: StackSession) -> str | None:
         changed = {k: v for k, v in (entry.resource_changes or {}).items() if k != "same" and v}
         if entry.kind != "refresh" or entry.result != "succeeded" or changed:
             return f"a {entry.kind} changed the state since the last update"
+    newest = _utc(entries[0].end_time or entries[0].start_time)
+    written = _checkpoint_time(session)
+    if written is None or written > newest + STATE_EDIT_SLACK:
+        # `pulumi state delete`, `stack import` and a killed run write the state and leave no history.
+        return "the state was written after the last update or refresh (an edit, an import or a killed run)"
     recorded = session.outputs().get(fingerprint.OUTPUT)
     config = session.config()
     current = fingerprint.fingerprint(session.path.read_bytes(), config, fingerprint.code_digest(PROJECT_DIR))
@@ -200,6 +212,19 @@ def unchanged_since_update(session: StackSession) -> str | None:
     return None
 
 
+def _checkpoint_time(session: StackSession) -> datetime | None:
+    raw = ((session.export().get("deployment") or {}).get("manifest") or {}).get("time")
+    try:
+        return _utc(datetime.fromisoformat(str(raw)))
+    except ValueError:
+        return None
+
+
+def _utc(moment: datetime) -> datetime:
+    """The Automation API's history times are naive UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def refresh_only_drift(session: StackSession) -> bool:
     """Whether `pulumi refresh --preview-only` finds any managed object that differs live from the state."""
     found = []
@@ -214,10 +239,12 @@ def refresh_only_drift(session: StackSession) -> bool:
             return
         found.append(meta.urn)
 
-    # PULUMI_SKIP_CONFIRMATIONS means --yes to the CLI, which refuses it beside --preview-only.
-    with without_env("PULUMI_SKIP_CONFIRMATIONS"):
-        session.stack.preview_refresh(on_event=collect, color="never")
+    session.stack.preview_refresh(on_event=collect, color="never")
     return bool(found)
+
+
+def _last_line(exc: Exception) -> str:
+    return ["", *str(exc).strip().splitlines()][-1][:200]
 
 
 def managed_drift(session: StackSession, refresh: bool = True) -> list[Change]:

@@ -15,7 +15,9 @@ The RTO (detect + decide + restore) is measured against the document's `targets.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from backstop.operations.backup import take_backup
 from backstop.operations.choose import choose
@@ -31,6 +33,8 @@ from backstop.runbook.drill.live import break_live
 from backstop.runbook.drill.report import DrillReport, Live, Phase
 from backstop.runbook.restore.report import Report
 from backstop.runbook.session import StackSession
+
+T = TypeVar("T")
 
 
 def refusal(session: StackSession, scenario: str, approved_by: str | None) -> str | None:
@@ -99,7 +103,7 @@ def run_live_drill(session: StackSession, scenario: str, approved_by: str) -> Dr
 
     clock = time.monotonic()
     found = managed_drift(session)
-    changed = database.detect(db, _quiet) if db is not None else []
+    changed = _put_back_on_error(lambda: database.detect(db, _quiet), finish) if db is not None else []
     phases.append(
         Phase(
             name="detect",
@@ -116,7 +120,7 @@ def run_live_drill(session: StackSession, scenario: str, approved_by: str) -> Dr
     clock = time.monotonic()
     rule = "the newest complete backup taken before the disaster"
     chosen = choose(stack, None, disaster)
-    db_chosen = database.choose(db, disaster) if db is not None else None
+    db_chosen = _put_back_on_error(lambda: database.choose(db, disaster), finish) if db is not None else None
     detail = f"{rule}: {chosen.id}" + (f"; database: {db_chosen.id}" if db_chosen else "")
     phases.append(Phase(name="decide", seconds=time.monotonic() - clock, detail=detail))
 
@@ -210,6 +214,17 @@ def _attempt(
         session.invalidate()
         return None, [], _first_error(exc)
     return report, remaining, None
+
+
+def _put_back_on_error(step: Callable[[], T], finish: str) -> T:
+    """A database step after the disaster: its failure says how to put back what the drill broke."""
+    try:
+        return step()
+    except Exception as exc:
+        raise Failure(
+            VENDOR_ERROR,
+            f"the drill stopped after breaking the stack: {_first_error(exc)}; `{finish}` puts it back",
+        ) from None
 
 
 def _database(

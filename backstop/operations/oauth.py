@@ -31,7 +31,9 @@ def oauth_check(session: StackSession, document: DesiredState) -> tuple[list[OAu
     try:
         live = asyncio.run(_live(session_connections(session).clerk))
     except (VendorError, MissingCredential, httpx.HTTPError) as exc:
-        return [], f"clerk oauth providers not checked: {str(exc).splitlines()[0][:200]}"
+        return [], f"clerk oauth providers not checked: {(str(exc).splitlines() or [''])[0][:200]}"
+    except (ValueError, TypeError, AttributeError) as exc:  # an answer of another shape than documented
+        return [], f"clerk oauth providers not checked: unexpected answer ({type(exc).__name__})"
     return differences(clerk.oauth_providers, live), None
 
 

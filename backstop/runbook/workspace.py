@@ -89,16 +89,6 @@ def workspace_env(**values: str) -> Iterator[None]:
                 os.environ[name] = value
 
 
-@contextmanager
-def without_env(*names: str) -> Iterator[None]:
-    """The engine runs inside the block don't see these variables (put back afterwards)."""
-    saved = {name: os.environ.pop(name) for name in names if name in os.environ}
-    try:
-        yield
-    finally:
-        os.environ.update(saved)
-
-
 def document_path(stack: str) -> Path:
     """The desired-state document the program will load for this stack (the rule of model/paths.py)."""
     return paths.document_path(stack, PROJECT_DIR, configured_document(stack))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -113,14 +114,14 @@ class FakeStack:
         self.refuse = refuse
         self.runs: list[tuple[dict[str, Any], bool]] = []
 
-    def up(self, **options: Any) -> str:
+    def up(self, **options: Any) -> SimpleNamespace:
         skipping = os.environ.get("PULUMI_SKIP_CHECKPOINTS") == "true"
         self.runs.append(({k: v for k, v in options.items() if k in ("target", "replace")}, skipping))
         if skipping and self.refuse:
             raise auto.errors.CommandError(
                 auto.CommandResult(stdout="", stderr=f"error: {NEEDS_CHECKPOINTS}: … ", code=255)
             )
-        return "done"
+        return SimpleNamespace(summary=SimpleNamespace(resource_changes={"create": 1, "same": 3}))
 
 
 class FakeSession:
@@ -141,7 +142,8 @@ def test_phase_one_runs_the_endpoints_then_phase_two_the_rest_and_a_refusal_keep
     document = DesiredState.model_validate({"version": 1, "stack": "prod", "scope": {}})
     result, adopted = up_adopting(FakeSession(stack), document, None, two, replace=[ENDPOINT, PRICE])  # type: ignore[arg-type]
 
-    assert result == "done"  # type: ignore[comparison-overlap]
+    # Phase 1's creates are counted in the result, its unchanged objects are not counted twice.
+    assert result.summary.resource_changes == {"create": 2, "same": 3}
     assert stack.runs[0] == ({"target": ["urn:glob"], "replace": [ENDPOINT]}, False)
     assert stack.runs[1] == ({"replace": [PRICE]}, True), "phase 2 never replaces an endpoint again"
     if refuse:

@@ -144,12 +144,15 @@ def up_adopting(
         if outputs is not None and outputs.metadata.op.value not in UNCHANGED:
             adopted.changed.append(outputs.metadata.urn)
 
+    first_result = None
     if two_phases is not None:
         replaced = options.get("replace") or []
         first = [u for u in replaced if phases.secret_bearing(u)]
         # A targeted run applies part of the document: its fingerprint must never pass for the whole one.
         with workspace_env(**{PARTIAL_ENV: "1"}):
-            _up(session, record, {**options, "target": two_phases.targets, "replace": first or None})
+            first_result = _up(
+                session, record, {**options, "target": two_phases.targets, "replace": first or None}
+            )
         adopted.phases.append(
             f"phase 1: {len(adopted.changed)} change(s) to webhook endpoints and their components, "
             "with checkpoints"
@@ -157,7 +160,8 @@ def up_adopting(
         options = {**options, "replace": [u for u in replaced if u not in first] or None}
     for _ in range(CONFLICT_ROUNDS):
         try:
-            return _phase_two(session, record, options, adopted, two_phases is not None), adopted
+            result = _phase_two(session, record, options, adopted, two_phases is not None)
+            return _with_first(result, first_result), adopted
         except auto.errors.CommandError as exc:
             conflicts = conflicted_keys(str(exc), document)
             if not conflicts:
@@ -169,7 +173,20 @@ def up_adopting(
             urns = {variable_urn(stack.name, key) for key in conflicts}
             if options.get("replace"):
                 options["replace"] = [u for u in options["replace"] if u not in urns] or None
-    return _phase_two(session, record, options, adopted, two_phases is not None), adopted
+    result = _phase_two(session, record, options, adopted, two_phases is not None)
+    return _with_first(result, first_result), adopted
+
+
+def _with_first(result: auto.UpResult, first: auto.UpResult | None) -> auto.UpResult:
+    """Phase 2's result, its change counts including phase 1's (where the endpoints were created)."""
+    if first is None:
+        return result
+    counts = dict(result.summary.resource_changes or {})
+    for kind, n in (first.summary.resource_changes or {}).items():
+        if str(getattr(kind, "value", kind)) != "same":
+            counts[kind] = counts.get(kind, 0) + n
+    result.summary.resource_changes = counts
+    return result
 
 
 def _phase_two(
@@ -184,8 +201,7 @@ def _phase_two(
     if not skipping:
         return _up(session, record, options)
     try:
-        with workspace_env(**{SKIP_CHECKPOINTS_ENV: "true"}):
-            result = _up(session, record, options)
+        result = _up(session, record, options, checkpoints=False)
     except auto.errors.CommandError as exc:
         if not phases.refused_without_checkpoints(str(exc)):
             raise
@@ -199,10 +215,16 @@ def _phase_two(
 
 
 def _up(
-    session: StackSession, record: Callable[[auto.EngineEvent], None], options: dict[str, Any]
+    session: StackSession,
+    record: Callable[[auto.EngineEvent], None],
+    options: dict[str, Any],
+    checkpoints: bool = True,
 ) -> auto.UpResult:
+    """One engine run; whether it writes every checkpoint is Backstop's choice, never an inherited
+    PULUMI_SKIP_CHECKPOINTS (the plugin would refuse the endpoints it creates)."""
     try:
-        return session.stack.up(color="never", on_event=record, **options)
+        with workspace_env(**{SKIP_CHECKPOINTS_ENV: "false" if checkpoints else "true"}):
+            return session.stack.up(color="never", on_event=record, **options)
     finally:
         session.invalidate()
 
