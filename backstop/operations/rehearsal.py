@@ -322,13 +322,15 @@ def _database_seed(
     key = os.environ.get(BACKUP_KEY_ENV, "").strip()
     if not key:
         try:
-            key = db_settings.load(stack, os.environ).backup_key
+            key = db_settings.backup_key(stack)
         except Exception as exc:  # the stack's backend or secrets provider, whatever it is, said no
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
             return None, (
                 f"the identity {picked.id} is encrypted to could not be read ({reason}): set "
                 f"{BACKUP_KEY_ENV} or run where Pulumi.{stack}.yaml's secrets decrypt"
             )
+    if not key:
+        return None, f"{picked.id} needs the identity its export is encrypted to: set {BACKUP_KEY_ENV}"
     problem = crypto.identity_problem(key)
     if problem:
         return None, f"{BACKUP_KEY_ENV}: {problem}"

@@ -59,10 +59,10 @@ def test_a_key_that_cannot_be_read_leaves_the_configuration_rehearsed_alone(
     databases(monkeypatch, found)
     monkeypatch.delenv(rehearsal.BACKUP_KEY_ENV, raising=False)
 
-    def refuse(stack: str, env: object) -> None:
+    def refuse(stack: str) -> None:
         raise RuntimeError("error: incorrect passphrase\nmore detail")
 
-    monkeypatch.setattr(db_settings, "load", refuse)
+    monkeypatch.setattr(db_settings, "backup_key", refuse)
     seed, note = rehearsal._database_seed("prod", "A", configuration)
     assert seed is None
     assert note is not None and note.startswith(

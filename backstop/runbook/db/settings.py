@@ -106,6 +106,14 @@ def declared(stack: str) -> bool:
     return bool(settings.get(f"{NAMESPACE}:{DEPLOYMENT}"))
 
 
+def backup_key(stack: str) -> str:
+    """The stack's `dbBackupKey` alone, decrypted through the engine (empty when unset): what opening an
+    export needs, without the deployment's admin key."""
+    values = select(stack).get_all_config()
+    item = values.get(f"{NAMESPACE}:{BACKUP_KEY}")
+    return (item.value if item is not None else "").strip()
+
+
 def load(stack: str, env: Mapping[str, str]) -> DbSettings:
     """Reads the stack's config through the engine (secrets decrypted in memory only)."""
     values = {key: item.value for key, item in select(stack).get_all_config().items()}
