@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from pulumi import automation as auto
 from pulumi.automation import EngineEvent
+from pulumi.automation.events import ResourcePreEvent, ResOutputsEvent, StepEventMetadata
 from ruamel.yaml import YAML
 
 from backstop.operations.capture_read import read_live
@@ -231,16 +232,24 @@ def refresh_only_drift(session: StackSession) -> bool:
 
     def collect(event: EngineEvent) -> None:
         # A refresh step's outcome (same, update or delete, with its diffs) is in its outputs event.
-        done = event.res_outputs_event
-        if done is None:
-            return
-        meta = done.metadata
-        if meta.op.value in IGNORED_OPS or meta.type.startswith(("pulumi:", "backstop:components:")):
-            return
-        found.append(meta.urn)
+        meta = _managed_step(event.res_outputs_event)
+        if meta is not None:
+            found.append(meta.urn)
 
     session.stack.preview_refresh(on_event=collect, color="never")
     return bool(found)
+
+
+def _managed_step(
+    event: ResourcePreEvent | ResOutputsEvent | None,
+) -> StepEventMetadata | None:
+    """An event's step when it changes a managed object (not the stack, a provider or a component)."""
+    if event is None:
+        return None
+    meta = event.metadata
+    if meta.op.value in IGNORED_OPS or meta.type.startswith(("pulumi:", "backstop:components:")):
+        return None
+    return meta
 
 
 def _last_line(exc: Exception) -> str:
@@ -254,11 +263,8 @@ def managed_drift(session: StackSession, refresh: bool = True) -> list[Change]:
     changes: dict[str, Change] = {}
 
     def collect(event: EngineEvent) -> None:
-        pre = event.resource_pre_event
-        if pre is None:
-            return
-        meta = pre.metadata
-        if meta.op.value in IGNORED_OPS or meta.type.startswith(("pulumi:", "backstop:components:")):
+        meta = _managed_step(event.resource_pre_event)
+        if meta is None:
             return
         op = "replace" if meta.op.value in ("create-replacement", "delete-replaced") else meta.op.value
         if op == "delete-replaced":

@@ -41,6 +41,7 @@ from backstop.runbook.db import convex_cli, crypto
 from backstop.runbook.db import settings as db_settings
 from backstop.runbook.db.crypto import CryptoError
 from backstop.runbook.db.errors import DbInputError
+from backstop.runbook.db.report import DbRestoreReport
 from backstop.runbook.db.restore import restore_db
 from backstop.runbook.db.settings import DbSettings
 from backstop.runbook.db.snapshot import SnapshotError
@@ -245,6 +246,34 @@ class Rehearsing:
             )
         return done.stdout
 
+    def restore_database(self, backup: Backup, source: DbSettings) -> tuple[DbRestoreReport, DbSettings]:
+        """`backup` restored into the sandbox's deployment of the same name, checked as `db restore`
+        checks it (a safety export kept in the rehearsal's folder); answers the report and the target."""
+        manifest = backup.manifest
+        assert manifest is not None and manifest.database is not None
+        deployment = source.deployment
+        if f"convex/{deployment}" not in self.keys:
+            raise Failure(VENDOR_ERROR, "not restored: the private sandbox did not start")
+        target = DbSettings(
+            source.stack,
+            deployment,
+            f"{self.sandbox_url}/convex/{deployment}",
+            self.keys[f"convex/{deployment}"],
+            source.backup_key,
+        )
+        report = restore_db(
+            backup,
+            source,
+            target,
+            open_store(manifest.database.store),
+            open_store((self.folder / "store").as_uri()),
+            self.folder / "backups",
+            None,
+            None,
+            _quiet,
+        )
+        return report, target
+
     def stop(self, keep: bool) -> None:
         if self._sandbox is not None:
             from sandbox.process import stop
@@ -339,31 +368,9 @@ def _database_seed(
 
 
 def _seed_database(rehearsing: Rehearsing, db: DatabaseSeed) -> None:
-    """The backup restored into the sandbox's deployment of the same name, checked as `db restore`
-    checks it."""
-    manifest = db.backup.manifest
-    assert manifest is not None and manifest.database is not None
     convex_cli.ensure_installed(_quiet)
-    deployment = db.source.deployment
-    target = DbSettings(
-        db.source.stack,
-        deployment,
-        f"{rehearsing.sandbox_url}/convex/{deployment}",
-        rehearsing.keys[f"convex/{deployment}"],
-        db.source.backup_key,
-    )
     try:
-        report = restore_db(
-            db.backup,
-            db.source,
-            target,
-            open_store(manifest.database.store),
-            open_store((rehearsing.folder / "seed-store").as_uri()),
-            rehearsing.folder / "seed-backups",
-            None,
-            None,
-            _quiet,
-        )
+        report, _ = rehearsing.restore_database(db.backup, db.source)
     except (DbInputError, CryptoError, SnapshotError, StoreError, convex_cli.ConvexCliError) as exc:
         raise Failure(VENDOR_ERROR, f"the rehearsal could not restore {db.backup.id}: {exc}") from None
     if report.differences:

@@ -23,7 +23,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from backstop.operations.database import database_restore
-from backstop.operations.errors import INPUT_ERROR, VENDOR_ERROR, Failure
+from backstop.operations.errors import INPUT_ERROR, Failure
 from backstop.operations.notify import notify
 from backstop.operations.rehearsal import Rehearsing, Seeds, seeds
 from backstop.operations.stage import Stage, unseen
@@ -39,10 +39,9 @@ from backstop.runbook.check.report import CheckReport
 from backstop.runbook.db import convex_cli, settings
 from backstop.runbook.db.crypto import CryptoError
 from backstop.runbook.db.errors import DbInputError
-from backstop.runbook.db.restore import restore_db
 from backstop.runbook.db.settings import DbSettings
 from backstop.runbook.db.snapshot import Snapshot, SnapshotError
-from backstop.runbook.db.store import StoreError, open_store
+from backstop.runbook.db.store import StoreError
 from backstop.runbook.verify import choice
 from backstop.runbook.verify.data_checks import run_data_checks
 from backstop.runbook.verify.log import Durations, VerificationEntry, append
@@ -314,21 +313,7 @@ def _database(
     assert backup is not None and backup.manifest is not None and backup.manifest.database is not None
     convex_cli.ensure_installed(_quiet)
     if chosen.to == SANDBOX:
-        deployment = source.deployment
-        if f"convex/{deployment}" not in rehearsing.keys:
-            raise Failure(VENDOR_ERROR, "not restored: the private sandbox did not start")
-        target = DbSettings(
-            source.stack,
-            deployment,
-            f"{rehearsing.sandbox_url}/convex/{deployment}",
-            rehearsing.keys[f"convex/{deployment}"],
-            source.backup_key,
-        )
-        store = open_store(backup.manifest.database.store)
-        scratch = open_store(str(rehearsing.folder / "store"))
-        report = restore_db(
-            backup, source, target, store, scratch, rehearsing.folder / "backups", None, None, _quiet
-        )
+        report, target = rehearsing.restore_database(backup, source)
     else:
         assert chosen.to is not None
         report = database_restore(
