@@ -40,6 +40,8 @@ guard(stack, document_path)  # a protected stack's update needs a signed approva
 
 webhook_secrets: dict[str, pulumi.Output[Any]] = {}
 """Signing secrets Vercel variables can follow, by output path (`stripe.webhook_endpoints.<key>.secret`)."""
+object_ids: dict[str, pulumi.Output[Any]] = {}
+"""Object ids they can follow (`vapi.squads.<key>.id`): not secrets, and not in `webhook_secrets`."""
 clerk_keys: dict[str, pulumi.Output[str]] = {}
 if desired.clerk is not None:
     try:
@@ -72,10 +74,11 @@ if desired.vapi is not None and desired.scope.vapi is not None:
     pulumi.export("vapi_tools", {key: tool.id for key, tool in agent.tools.items()})
     pulumi.export("vapi_assistants", {key: a.id for key, a in agent.assistants.items()})
     pulumi.export("vapi_squads", {key: squad.id for key, squad in agent.squads.items()})
+    object_ids.update(agent.ids())
 
 # Other stacks read these through a StackReference (a preview target fed by the staging stack's endpoints).
 pulumi.export(WEBHOOK_SECRETS_OUTPUT, pulumi.Output.secret(webhook_secrets))
-values = Values(config, webhook_secrets)
+values = Values(config, {**webhook_secrets, **object_ids})
 
 if desired.convex is not None and desired.convex.env:
     assert desired.scope.convex is not None  # the model refuses Convex variables without a scope

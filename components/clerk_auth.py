@@ -14,6 +14,7 @@ import pulumi
 from backstop.plugin.model.clerk import ClerkSection
 from backstop.plugin.resources.clerk import (
     AllowlistIdentifier,
+    Domain,
     InstanceRestrictions,
     InstanceSettings,
     JwtTemplate,
@@ -30,6 +31,7 @@ class ClerkAuth(pulumi.ComponentResource):
     organization_settings: OrganizationSettings | None
     instance_settings: InstanceSettings | None
     instance_restrictions: InstanceRestrictions | None
+    domains: dict[str, Domain]
     webhook_endpoints: dict[str, WebhookEndpoint]
     """By key; each has a `secret` output (the Svix signing secret, a Pulumi secret)."""
 
@@ -63,6 +65,9 @@ class ClerkAuth(pulumi.ComponentResource):
             i.key: AllowlistIdentifier(f"clerk-allowlist-identifier-{i.key}", i.spec(instance_id), child)
             for i in section.allowlist_identifiers
         }
+        self.domains = {
+            d.key: Domain(f"clerk-domain-{d.key}", d.spec(instance_id), child) for d in section.domains or []
+        }
         self.organization_settings = self.instance_settings = self.instance_restrictions = None
         if section.organization_settings is not None:
             self.organization_settings = OrganizationSettings(
@@ -84,6 +89,7 @@ class ClerkAuth(pulumi.ComponentResource):
             {
                 "redirect_url_ids": {key: r.id for key, r in self.redirect_urls.items()},
                 "jwt_template_ids": {key: t.id for key, t in self.jwt_templates.items()},
+                "domain_ids": {key: d.id for key, d in self.domains.items()},
                 "webhook_endpoint_ids": {key: e.id for key, e in self.webhook_endpoints.items()},
             }
         )

@@ -1,5 +1,7 @@
 """What VercelEnv and ConvexEnv share: declaring variables, some of which follow a webhook endpoint's
-signing secret.
+signing secret. (A variable following an object id is declared like any other: the id is always known once
+the object exists, and its value is an output of the object, so a recreated object's new id is written in
+the same `pulumi up`.)
 
 A following variable is declared once that secret is resolved:
 - a new secret (the endpoint was created or recreated in this run) is written in the same `pulumi up`;
@@ -37,7 +39,7 @@ class FollowingVariables(pulumi.ComponentResource, Generic[R]):
         self, key: str, label: str, source: ValueFrom | None, value: Value, declare: Declare[R]
     ) -> None:
         """`label` names the variable in the warning (`STRIPE_WEBHOOK_SECRET (production)`)."""
-        if source is None or not source.follows_output:
+        if source is None or not source.follows_secret:
             self.variables[key] = declare(False)
             self._declared[key] = self.variables[key].id
             return

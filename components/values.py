@@ -1,5 +1,6 @@
 """Where each Vercel or Convex variable's value comes from: inline, `secure:` config, or another resource's
-output (this stack's, or another stack's through one StackReference per stack)."""
+output: this stack's (a webhook endpoint's signing secret or a Vapi object's id), or another stack's signing
+secret through one StackReference per stack."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ class Variable(Protocol):
 
 class Values:
     def __init__(self, config: pulumi.Config, outputs: dict[str, pulumi.Output[Any]]) -> None:
+        """`outputs`: this stack's followable outputs by path (`stripe.webhook_endpoints.<key>.secret`,
+        `vapi.squads.<key>.id`), as the program declared them: an id stays a plain output."""
         self.config, self.outputs = config, outputs
         self.references: dict[str, pulumi.StackReference] = {}
 
@@ -42,6 +45,7 @@ class Values:
             elif source.output is not None:
                 values[var.key] = self.outputs[source.output]
             else:
+                # The model lets another stack's signing secrets only be read this way (never an id).
                 assert source.stack_output is not None
                 stack, path = source.stack_output.stack, source.stack_output.output
                 if stack not in self.references:

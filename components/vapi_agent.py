@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pulumi
 
+from backstop.plugin.model.outputs import id_path
 from backstop.plugin.model.vapi import VapiScope, VapiSection
 from backstop.plugin.resources.vapi import Assistant, Squad, Tool
 
@@ -45,3 +46,10 @@ class VapiAgent(pulumi.ComponentResource):
                 "squad_ids": {key: s.id for key, s in self.squads.items()},
             }
         )
+
+    def ids(self) -> dict[str, pulumi.Output[str]]:
+        """Squad and assistant ids by output path (`vapi.squads.<key>.id`), for variables that follow them.
+        Plain outputs: an id is no secret, and an app may ship it to browsers (`NEXT_PUBLIC_…`)."""
+        found = {id_path("squads", key): squad.id for key, squad in self.squads.items()}
+        found.update({id_path("assistants", key): a.id for key, a in self.assistants.items()})
+        return found

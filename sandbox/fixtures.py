@@ -28,9 +28,10 @@ def derrimut(sandbox: Sandbox) -> dict[str, Any]:
     made = {
         "stripe": stripe_fixtures.derrimut(sandbox),
         "clerk": clerk_fixtures.derrimut(sandbox),
-        "vercel": vercel_fixtures.derrimut(sandbox),
         "vapi": vapi_fixtures.derrimut(sandbox),
     }
+    # The app starts prod's voice agent (the first squad): its id is in the project's variables.
+    made["vercel"] = vercel_fixtures.derrimut(sandbox, made["vapi"][vapi_fixtures.ORG]["squads"][0])
     made["convex"] = convex_fixtures.derrimut(sandbox, _convex_webhook_secrets(sandbox))
     made["apps"] = apps_fixtures.derrimut(sandbox)
     return made

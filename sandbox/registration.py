@@ -42,6 +42,8 @@ class AccountSpec(BaseModel):
     """Vercel: the team's projects to create, id -> name."""
     social: list[SocialSpec] | None = None
     """Clerk: the instance's social connections (the dashboard's part), instead of the default (Google on)."""
+    primary_domain: str | None = Field(default=None, pattern=r"^[a-z0-9.:-]{1,253}$")
+    """Clerk: the primary domain the instance was made with, instead of a generated one."""
 
 
 class HostSpec(BaseModel):
@@ -102,6 +104,12 @@ def apply(sandbox: Sandbox, registration: Registration) -> dict[str, Any]:
                     **entry,
                     "authenticatable": connection.authenticatable,
                 }
+        if spec.vendor == "clerk" and spec.primary_domain is not None:
+            clerk = ClerkInstance(sandbox, account)
+            stored = clerk.objects("domains")
+            for domain_id, domain in list(stored.items()):
+                if not domain["is_satellite"]:
+                    stored[domain_id] = clerk.derive_domain({**domain, "name": spec.primary_domain})
         if spec.vendor == "vercel":
             projects = VercelTeam(sandbox, account).projects()
             for project_id, name in spec.projects.items():

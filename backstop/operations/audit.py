@@ -1,7 +1,21 @@
-"""The audit log of changing operations (backstop/runbook/audit_log.py): what `restore`, `db restore`,
-`up` and `capture --adopt` append when they have changed something, or failed part-way; and `backstop
-audit verify`: the chain, each stack's head in its state backend, an approval for every change of a
-protected stack, and the engine's own history for `pulumi destroy` runs, which never run the program."""
+"""The audit log of changing operations (backstop/runbook/audit_log.py), and `backstop audit verify`.
+
+Who appends what: `restore`, `db restore`, `up`, `capture --adopt` and `init` when they have changed
+something, or failed part-way; `backup` and `db backup` for each backup written; `prune` when it deleted
+backups (their ids in `removed`); `drill --live` for the drill as a whole (its scenario, result and the
+objects it broke), after the records of its own restores. A refused approval (exit 2, nothing changed)
+appends a `refused` record naming the reason, and the approval's signer and nonce when known, and only
+when the stack's state backend can be read (a refusal before that is not recorded, with a warning).
+
+The kind of each record: `database` for `db restore` and `db backup`; for `drill --live`, `database`
+when the scenario broke the stack's database too (A and B with a Convex deployment: the matrix's data rule
+is the one that then applies), else `configuration`; `configuration` for everything else (`prune` deletes
+backups of both kinds and counts them apart).
+
+`audit verify` checks the chain, each stack's head in its state backend, an approval for every change of
+a protected stack (LIVE_CHANGES: the operations that change live vendor objects or data; backups and
+prune write only backups and need none, and a refused record changed nothing), and the engine's own
+history for `pulumi destroy` runs, which never run the program."""
 
 from __future__ import annotations
 
@@ -13,12 +27,17 @@ from pulumi import automation as auto
 
 from backstop.operations.console import err
 from backstop.runbook.approvals.authorize import matrix, used
+from backstop.runbook.approvals.check import Refused
 from backstop.runbook.approvals.matrix import Kind, Matrix
 from backstop.runbook.audit_log import HEAD_TAG, actor, append, head_problem, log_path, read_chain
 from backstop.runbook.workspace import pulumi_cli
 
-KINDS: dict[str, Kind] = {"db restore": "database"}
-"""The kind of change each operation makes (configuration unless listed)."""
+KINDS: dict[str, Kind] = {"db restore": "database", "db backup": "database"}
+"""The kind of change each operation makes (configuration unless listed; a live drill's depends on its
+scenario, above)."""
+LIVE_CHANGES = frozenset({"restore", "db restore", "up", "capture --adopt", "init", "drill --live"})
+"""The operations that change live vendor objects or data: on a protected stack each needs an approval."""
+REFUSED = "refused"
 
 
 def done(
@@ -28,31 +47,92 @@ def done(
     backup: str | None = None,
     changes: dict[str, int] | None = None,
     error: str | None = None,
+    *,
+    approved_by: str | None = None,
+    kind: Kind | None = None,
+    details: dict[str, Any] | None = None,
 ) -> None:
-    """Appends the operation's record, with the approvals this process used, and names it as the stack's
-    head in its state backend."""
-    approvals = [a for p in used() if p.expected.stack == stack and (a := p.audit()) is not None]
-    record: dict[str, Any] = {
-        "operation": operation,
-        "stack": stack,
-        "kind": KINDS.get(operation, "configuration"),
-        "actor": actor(),
-        "approval": approvals[-1] if approvals else None,
-        "approved_by": next((p.approved_by for p in reversed(used()) if p.expected.stack == stack), None),
-        "backup": backup,
-        "result": result,
-        "changes": changes or {},
-    }
-    if error:
-        record["error"] = error[:300]
+    """Appends the operation's record and names it as the stack's head in its state backend. A live change
+    (LIVE_CHANGES) carries the approval this process used on the stack (else `approved_by`, the name an
+    unprotected stack's `--approved-by` gave); a backup taken inside one doesn't repeat it. `details` adds
+    fields of the operation's own (a drill's scenario, say)."""
+    mine = [p for p in used() if p.expected.stack == stack] if operation in LIVE_CHANGES else []
+    approvals = [a for p in mine if (a := p.audit()) is not None]
+    signed_by = mine[-1].approved_by if mine else None
+    _append(
+        {
+            "operation": operation,
+            "stack": stack,
+            "kind": kind or KINDS.get(operation, "configuration"),
+            "actor": actor(),
+            "approval": approvals[-1] if approvals else None,
+            "approved_by": signed_by or approved_by,
+            "backup": backup,
+            "result": result,
+            "changes": changes or {},
+            **(details or {}),
+            **({"error": error[:300]} if error else {}),
+        }
+    )
+
+
+def failed(operation: str, stack: str, exc: BaseException, **kwargs: Any) -> None:
+    done(operation, stack, "failed", error=first_line(exc), **kwargs)
+
+
+def refused(
+    operation: str,
+    stack: str,
+    exc: Refused,
+    backup: str | None = None,
+    kind: Kind | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """A refused attempt: nothing changed, no vendor called. Recorded only when the stack's state backend
+    can be read (it also holds the head); the approval is named by its signer and nonce only."""
+    try:
+        pulumi_cli("stack", "tag", "ls", "--json", "--stack", stack)
+    except auto.errors.CommandError as problem:
+        err.print(
+            f"warning: the refusal is not in the audit log: {stack}'s state backend can't be read "
+            f"({_last_line(problem)})"
+        )
+        return
+    refusal = {"reason": exc.reason, "signer": exc.signer, "nonce": exc.nonce}
+    _append(
+        {
+            "operation": operation,
+            "stack": stack,
+            "kind": kind or KINDS.get(operation, "configuration"),
+            "actor": actor(),
+            "approval": None,
+            "approved_by": None,
+            "backup": backup,
+            "result": REFUSED,
+            "changes": {},
+            "refusal": {k: v for k, v in refusal.items() if v is not None},
+            **(details or {}),
+            "error": first_line(exc)[:300],
+        }
+    )
+
+
+def _append(record: dict[str, Any]) -> None:
     try:
         append(record, tags=pulumi_cli)
     except auto.errors.CommandError as exc:
-        err.print(f"warning: the audit head of {stack} was not stored in its backend: {str(exc)[-200:]}")
+        err.print(
+            f"warning: the audit head of {record['stack']} was not stored in its backend: {str(exc)[-200:]}"
+        )
 
 
-def failed(operation: str, stack: str, exc: BaseException) -> None:
-    done(operation, stack, "failed", error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+def first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _last_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return (lines or [type(exc).__name__])[-1][-200:]
 
 
 @dataclass
@@ -93,15 +173,19 @@ def verify() -> Verdict:
 
 
 def _approval_problem(record: dict[str, Any], rules: Matrix) -> str | None:
-    """A change of a protected stack must carry an approval by a listed key of a person holding a role
-    the matrix asks for."""
+    """A live change (LIVE_CHANGES) of a protected stack must carry an approval by a listed key of a
+    person holding a role the matrix asks for; a refused attempt changed nothing."""
+    if record.get("operation") not in LIVE_CHANGES or record.get("result") == REFUSED:
+        return None
     stack, kind = str(record.get("stack")), record.get("kind", "configuration")
     roles = rules.required(stack, "database" if kind == "database" else "configuration")
-    if not roles or record.get("operation") == "drill":
+    if not roles:
         return None
     approval = record.get("approval")
     if not isinstance(approval, dict):
-        return f"a {record.get('operation')} of {stack} without an approval ({' or '.join(roles)} needed)"
+        operation = str(record.get("operation"))
+        article = "an" if operation[:1] in ("a", "e", "i", "o", "u") else "a"
+        return f"{article} {operation} of {stack} without an approval ({' or '.join(roles)} needed)"
     holder = rules.keys().get(str(approval.get("fingerprint")))
     if holder is None or holder[0] != approval.get("signer"):
         signer, fingerprint = approval.get("signer"), approval.get("fingerprint")

@@ -12,6 +12,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from backstop.operations import audit
 from backstop.operations.errors import VENDOR_ERROR, Failure
 from backstop.operations.notify import first_line, notify
 from backstop.runbook.alerts import Alert
@@ -39,10 +40,10 @@ class Taken:
 
 
 def backup(session: StackSession, label: str, backup_class: BackupClass, offsite: bool = False) -> Taken:
-    """`backstop backup`: a backup, recorded in the stack's history; a failure alerts. `offsite` (the
-    command's own backups) with `BACKSTOP_STORE_URL` set: the folder is also copied to the backup store,
-    encrypted to the stack's `dbBackupKey` (the document, the store and the key checked before anything
-    runs)."""
+    """`backstop backup`: a backup, recorded in the stack's history and the audit log; a failure alerts
+    (and leaves nothing behind, so it is not in the audit log). `offsite` (the command's own backups) with
+    `BACKSTOP_STORE_URL` set: the folder is also copied to the backup store, encrypted to the stack's
+    `dbBackupKey` (the document, the store and the key checked before anything runs)."""
     stack = session.name
     started = history.now()
     try:
@@ -73,6 +74,8 @@ def backup(session: StackSession, label: str, backup_class: BackupClass, offsite
             **_stored(manifest),
         ),
     )
+    copies = {"store_copies": 1} if manifest.store_copy else {}
+    audit.done("backup", stack, "ok", manifest.id, {"backups": 1, **copies})
     return Taken(manifest, (backups_dir() / stack) / manifest.id)
 
 

@@ -15,6 +15,7 @@ from backstop.operations import audit
 from backstop.operations.authorize import for_update
 from backstop.operations.capture_read import VENDORS, read_live
 from backstop.operations.stage import Stage, unseen
+from backstop.operations.up import changed
 from backstop.plugin.model import DesiredState, parse_document
 from backstop.runbook.adopt.runner import up_adopting
 from backstop.runbook.session import StackSession
@@ -54,23 +55,28 @@ def capture(
             {f"{PROGRAM}:{k}": auto.ConfigValue(v, secret=True) for k, v in captured.secrets.items()}
         )
     if adopt:
-        for_update(session.name, target, approval).use("capture --adopt")
+        for_update(session.name, target, approval, "capture --adopt").use("capture --adopt")
         try:
-            adopt_all(session, target, document, stage)
+            changes = adopt_all(session, target, document, stage)
         except Exception as exc:
             audit.failed("capture --adopt", session.name, exc)
             raise
-        audit.done("capture --adopt", session.name, "ok")
+        audit.done("capture --adopt", session.name, "ok", changes=changes)
     return Captured(target, captured.not_captured, sorted(captured.secrets))
 
 
-def adopt_all(session: StackSession, target: Path, document: DesiredState, stage: Stage = unseen) -> None:
+def adopt_all(
+    session: StackSession, target: Path, document: DesiredState, stage: Stage = unseen
+) -> dict[str, int]:
     """`pulumi up` on the captured document (`document`, parsed from `target`): every object adopted by its
-    natural key."""
+    natural key. Returns the update's resource changes by kind (the engine counts an adoption as a
+    create) and the variables imported before it (`import`)."""
     # Clerk's write-only settings can't be read: adopting takes the declared ones as live.
     with (
         stage("adopting every object (pulumi up)…"),
         session.reading(target, document),
         workspace_env(BACKSTOP_ADOPT_AS_DECLARED="1"),
     ):
-        up_adopting(session, document)
+        result, adopted = up_adopting(session, document)
+    imported = {"import": len(adopted.keys)} if adopted.keys else {}
+    return {**changed(result.summary.resource_changes), **imported}

@@ -124,27 +124,35 @@ def _vapi(
             await api.aclose()
         result.document["vapi"] = captured.section
         result.not_captured += captured.not_captured
+        result.followable.update(captured.followable)
 
     asyncio.run(read())
 
 
+NATURAL_KEYS = {"webhook_endpoints": "url", "squads": "name", "assistants": "name"}
+"""What capture matches a followable object by: an endpoint's URL, a Vapi object's name."""
+
+
 def _rewire(path: str, old: dict[str, Any], new: dict[str, Any]) -> str | None:
-    """`<vendor>.webhook_endpoints.<key>.secret` of the old document → the path of the endpoint with the
-    same URL in the captured one (capture keys Stripe endpoints by URL), or None."""
-    vendor, _, key, _ = path.split(".")
-    url = next(
-        (e.get("url") for e in _section(old, vendor).get("webhook_endpoints") or [] if e.get("key") == key),
-        None,
-    )
+    """An output path of the old document (`stripe.webhook_endpoints.<key>.secret`,
+    `vapi.squads.<key>.id`) → the path of the same object in the captured one, matched by its natural key
+    (capture keys Stripe endpoints by URL), or None."""
+    parts = path.split(".")
+    natural = NATURAL_KEYS.get(parts[1]) if len(parts) == 4 else None
+    if natural is None:
+        return None
+    vendor, collection, key, field_name = parts
+    items = [e for e in _section(old, vendor).get(collection) or [] if isinstance(e, dict)]
+    wanted = next((e.get(natural) for e in items if e.get("key") == key), None)
     found = next(
         (
             e["key"]
-            for e in _section(new, vendor).get("webhook_endpoints") or []
-            if url and e.get("url") == url
+            for e in _section(new, vendor).get(collection) or []
+            if isinstance(e, dict) and wanted and e.get(natural) == wanted
         ),
         None,
     )
-    return f"{vendor}.webhook_endpoints.{found}.secret" if found else None
+    return f"{vendor}.{collection}.{found}.{field_name}" if found else None
 
 
 def _convex(
@@ -180,7 +188,9 @@ def _convex(
     async def read() -> None:
         api = connections.convex_api(conn.convex, deployment)
         try:
-            captured = await capture_convex(api, current, lambda path: _rewire(path, old, result.document))
+            captured = await capture_convex(
+                api, current, lambda path: _rewire(path, old, result.document), result.followable
+            )
         finally:
             await api.aclose()
         scope["convex"] = {"deployment": deployment}
@@ -255,7 +265,7 @@ def _read_vendors(
 
         async def read_vercel() -> CapturedVercel:
             async with connections.vercel_api(settings) as api:
-                return await capture_vercel(api, projects)
+                return await capture_vercel(api, projects, result.followable)
 
         vercel = asyncio.run(read_vercel())
         document["vercel"] = vercel.section
@@ -270,6 +280,9 @@ class Capture:
     not_captured: list[str]
     secrets: dict[str, str] = field(default_factory=dict)
     """Readable secret values, stored encrypted in the stack's config (never in the document)."""
+    followable: dict[str, str] = field(default_factory=dict)
+    """Live id → output path (`vapi.squads.<key>.id`) of the objects captured: variables holding one
+    follow it."""
 
     def text(self) -> str:
         buffer = io.StringIO()

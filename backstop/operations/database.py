@@ -46,7 +46,8 @@ def database_backup(
     include_file_storage: bool,
     require_bucket: bool,
 ) -> Manifest:
-    """`backstop db backup`: export, encrypt, store and catalogue, recorded in the stack's history."""
+    """`backstop db backup`: export, encrypt, store and catalogue, recorded in the stack's history and the
+    audit log (a failed one stores and catalogues nothing, so only the history has it)."""
     started = history.now()
     try:
         manifest = back_up(stack, label, backup_class, say, include_file_storage, bucket_only=require_bucket)
@@ -81,6 +82,7 @@ def database_backup(
             documents=sum(manifest.resource_counts.values()),
         ),
     )
+    audit.done("db backup", stack, "ok", manifest.id, {"backups": 1})
     return manifest
 
 
@@ -99,14 +101,18 @@ def database_restore(
     say: Say,
     approval: Path | None = None,
 ) -> DbRestored:
-    """`backstop db restore`: the restore and its report files, recorded in the history; failing alerts."""
+    """`backstop db restore`: the restore and its report files, recorded in the history and the audit log
+    (a refused approval too); failing alerts."""
     started = history.now()
     try:
         report = restore_backup(backup, to, table, approved_by, say, approval=approval)
-    except (DbInputError, DesiredStateError, Refused):
+    except Refused as exc:
+        audit.refused("db restore", to or _stack_of(backup), exc, backup=backup)
+        raise
+    except (DbInputError, DesiredStateError):
         raise
     except Exception as exc:
-        stack = to or backup.split("-db-")[0]
+        stack = to or _stack_of(backup)
         notify(
             Alert("restore_failed", stack, "database restore failed", "critical", {"error": first_line(exc)})
         )
@@ -141,5 +147,11 @@ def database_restore(
         ),
     )
     result = "verified" if report.verified else "not verified"
-    audit.done("db restore", report.stack, result, report.backup_id, {"tables": len(report.tables_restored)})
+    tables = {"tables": len(report.tables_restored)}
+    audit.done("db restore", report.stack, result, report.backup_id, tables, approved_by=report.approved_by)
     return DbRestored(report, paths)
+
+
+def _stack_of(backup_id: str) -> str:
+    """The stack a database backup id (`<stack>-db-<time>`) belongs to."""
+    return backup_id.rsplit("-db-", 1)[0]

@@ -240,6 +240,19 @@ def refresh_only_drift(session: StackSession) -> bool:
     return bool(found)
 
 
+def drift_after_update(session: StackSession) -> list[Change]:
+    """What a successful update of the session's document left different: live compared with the state it
+    just wrote (`refresh --preview-only`, the program not run, as drift's refresh-only path); only when that
+    finds a difference (or fails) does the full refresh preview run, to name what an update would change."""
+    try:
+        # The CLI refuses --preview-only beside PULUMI_SKIP_CONFIRMATIONS=true (`--yes`).
+        with workspace_env(PULUMI_SKIP_CONFIRMATIONS="false"):
+            found = refresh_only_drift(session)
+    except auto.errors.CommandError:
+        found = True
+    return managed_drift(session) if found else []
+
+
 def _managed_step(
     event: ResourcePreEvent | ResOutputsEvent | None,
 ) -> StepEventMetadata | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from backstop.operations import drill_live, rehearsal
+from backstop.operations import audit, drill_live, rehearsal
 from backstop.operations.backup import take_backup
 from backstop.operations.choose import choose
 from backstop.operations.drift import managed_drift
@@ -67,7 +67,11 @@ def drill(
     files and history; a drill that fails alerts. A live drill's refusals come before anything runs."""
     stack = session.name
     if live is not None:
-        reason = drill_live.refusal(session, scenario, live.approved_by)
+        refused = drill_live.unapproved(stack, live.approved_by)
+        if refused is not None:
+            audit.refused(drill_live.LIVE, stack, refused, details={"scenario": scenario})
+            raise Failure(INPUT_ERROR, str(refused))
+        reason = drill_live.refusal(session, scenario)
         if reason:
             raise Failure(INPUT_ERROR, reason)
     started = history.now()

@@ -10,6 +10,13 @@ the database backup taken just before and verified by an export.
 A restore that fails is tried once more from the safety backup; the drill then fails and says how to
 finish by hand.
 The RTO (detect + decide + restore) is measured against the document's `targets.rto_minutes`.
+
+The audit log gets a record of each restore and database restore the drill runs (with the approver's
+name), then one of the drill (`drill --live`: its scenario, result and what it broke), also when it fails
+part-way. Its kind is `database` when the scenario breaks the stack's database too (A and B, with a
+Convex deployment in its config), else `configuration`. A refusal by approvals.yaml (`unapproved`: a
+protected stack, no approver, one the file doesn't list) is recorded as `refused`; the safety refusals
+(`refusal`: live-mode Stripe, a production Clerk instance, C without Vercel) are not.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
+from backstop.operations import audit
 from backstop.operations.backup import take_backup
 from backstop.operations.choose import choose
 from backstop.operations.drift import managed_drift
@@ -26,7 +34,10 @@ from backstop.operations.errors import DRIFT, VENDOR_ERROR, Failure
 from backstop.operations.restore import Request, restore
 from backstop.plugin.clients.connections import session_connections
 from backstop.runbook.approvals.authorize import matrix
+from backstop.runbook.approvals.check import Refused
+from backstop.runbook.approvals.matrix import Kind
 from backstop.runbook.backups.manifest import Manifest
+from backstop.runbook.db import settings
 from backstop.runbook.db.report import DbRestoreReport
 from backstop.runbook.drill import database
 from backstop.runbook.drill.live import break_live
@@ -35,22 +46,34 @@ from backstop.runbook.restore.report import Report
 from backstop.runbook.session import StackSession
 
 T = TypeVar("T")
+LIVE = "drill --live"
 
 
-def refusal(session: StackSession, scenario: str, approved_by: str | None) -> str | None:
-    """Why the stack can't be drilled live (checked before anything is read from a vendor), or None."""
-    stack, rules = session.name, matrix()
+def unapproved(stack: str, approved_by: str | None) -> Refused | None:
+    """Why the stack can't be drilled live by approvals.yaml (a protected stack, no approver or one it
+    doesn't list), or None; checked first, before anything is read."""
+    rules = matrix()
     if rules.protects(stack):
-        return (
+        return Refused(
+            "protected",
             f"{stack} is protected by approvals.yaml: a live drill breaks real objects, so it runs only on a "
-            f"stack no rule protects (staging); rehearse {stack} instead (`backstop drill --rehearse`)"
+            f"stack no rule protects (staging); rehearse {stack} instead (`backstop drill --rehearse`)",
         )
     if not approved_by:
-        return (
-            "--approved-by: name who approved breaking the stack's real services (a person in approvals.yaml)"
+        return Refused(
+            "missing",
+            "--approved-by: name who approved breaking the stack's real services "
+            "(a person in approvals.yaml)",
         )
     if approved_by not in rules.people:
-        return f"--approved-by: {approved_by!r} is not in approvals.yaml"
+        return Refused("unknown-person", f"--approved-by: {approved_by!r} is not in approvals.yaml")
+    return None
+
+
+def refusal(session: StackSession, scenario: str) -> str | None:
+    """Why the stack's services can't be drilled live (checked before anything is read from a vendor), or
+    None."""
+    stack = session.name
     desired = session.desired
     conn = session_connections(session)
     if (desired.scope.stripe and desired.scope.stripe.mode != "test") or conn.stripe.live:
@@ -66,6 +89,36 @@ def refusal(session: StackSession, scenario: str, approved_by: str | None) -> st
 
 
 def run_live_drill(session: StackSession, scenario: str, approved_by: str) -> DrillReport:
+    """The drill, and its audit record after its restores' own: the scenario, the result (`passed`,
+    `failed`), the objects and database tables it broke, the safety backup and the RTO."""
+    stack = session.name
+    with_data = scenario in database.SCENARIOS and settings.declared(stack)
+    kind: Kind = "database" if with_data else "configuration"
+    try:
+        report = _drill(session, scenario, approved_by)
+    except Exception as exc:
+        audit.failed(LIVE, stack, exc, approved_by=approved_by, kind=kind, details={"scenario": scenario})
+        raise
+    tables = sum(1 for line in report.broken if line.startswith("database table"))
+    assert report.live is not None
+    audit.done(
+        LIVE,
+        stack,
+        "passed" if report.passed else "failed",
+        report.backup_id,
+        {"broken": len(report.broken) - tables, **({"tables": tables} if tables else {})},
+        approved_by=approved_by,
+        kind=kind,
+        details={
+            "scenario": scenario,
+            "safety_backup": report.live.safety_backup,
+            "rto_seconds": round(report.live.rto_seconds, 1),
+        },
+    )
+    return report
+
+
+def _drill(session: StackSession, scenario: str, approved_by: str) -> DrillReport:
     stack = session.name
     started = datetime.now(UTC)
     desired = session.desired
@@ -212,7 +265,11 @@ def _attempt(
         report, remaining = restore(session, Request(backup_id, approved_by=approved_by))
     except Exception as exc:
         session.invalidate()
+        audit.failed("restore", session.name, exc, approved_by=approved_by)
         return None, [], _first_error(exc)
+    assert report is not None
+    result = "verified" if report.verified else "drift"
+    audit.done("restore", session.name, result, report.backup_id, report.changes, approved_by=approved_by)
     return report, remaining, None
 
 
@@ -246,7 +303,11 @@ def _db_attempt(
     try:
         report = database.restore(db, chosen, _quiet, approved_by)
     except Exception as exc:
+        audit.failed("db restore", db.stack, exc, approved_by=approved_by)
         return None, _first_error(exc)
+    result = "verified" if report.verified else "not verified"
+    tables = {"tables": len(report.tables_restored)}
+    audit.done("db restore", report.stack, result, report.backup_id, tables, approved_by=approved_by)
     return report, "; ".join(report.differences) or None
 
 

@@ -32,10 +32,11 @@ def out_of_band_writes(session: StackSession, document: DesiredState) -> list[ve
 
 
 def follows(document: DesiredState, key: str) -> bool:
-    """Whether the variable `key` follows a webhook secret output."""
+    """Whether the variable `key` follows a webhook secret output (kept live when it leaves the state; a
+    variable following an object id is an ordinary resource, which a replacement rewrites)."""
     variables = document.vercel.variables() if document.vercel else []
     return any(
-        v.key == key and v.value_from is not None and v.value_from.follows_output for _, v in variables
+        v.key == key and v.value_from is not None and v.value_from.follows_secret for _, v in variables
     )
 
 

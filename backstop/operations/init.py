@@ -4,7 +4,9 @@ The credentials come from the environment (never a flag: shell history keeps fla
 determines (Stripe's mode, Clerk's instance) is read from the key or the vendor, the rest comes from flags.
 Then: `pulumi stack init` with the chosen secrets provider, the credentials stored as Pulumi secrets,
 `capture --adopt` (every object adopted by its natural key: nothing created, deleted or replaced, no live
-value changed) and the first backup.
+value changed) and the first backup. On a stack approvals.yaml protects, the adopting update needs an
+approval of the captured document (BACKSTOP_APPROVAL), as `up` does. The audit log gets an `init` record
+(the adopting update's changes, the first backup) or a `refused` one.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from typing import Any
 from pulumi import automation as auto
 from ruamel.yaml import YAML
 
-from backstop.operations import init_database, init_probe
+from backstop.operations import audit, init_database, init_probe
+from backstop.operations.authorize import for_update
 from backstop.operations.backup import backup
 from backstop.operations.capture import adopt_all, capture
 from backstop.operations.drift import managed_drift
@@ -245,12 +248,21 @@ def initialise(
             f"variables); nothing was changed live. Set them:\n{commands}\nthen run "
             f"`backstop init --stack {options.stack} --force` again (it keeps them)",
         )
+    # A stack approvals.yaml protects: the adopting update needs an approval of this document
+    # (BACKSTOP_APPROVAL), checked before it runs; a refusal is in the audit log.
+    pending = for_update(options.stack, captured.document, None, "init")
     if _holds_objects(session):  # with nothing in the state, a preview can show creates only
         with stage("previewing the adoption (a refresh preview: nothing changes)…"):
             _only_adoptions(session, captured.document)
-    adopt_all(session, captured.document, session.desired, stage)
-    with stage("taking the first backup…"):
-        result.backup_id = backup(session, "Initial backup", "manual").manifest.id
+    pending.use("init")
+    try:
+        changes = adopt_all(session, captured.document, session.desired, stage)
+        with stage("taking the first backup…"):
+            result.backup_id = backup(session, "Initial backup", "manual").manifest.id
+    except Exception as exc:
+        audit.failed("init", options.stack, exc, details={"vendors": chosen})
+        raise
+    audit.done("init", options.stack, "ok", result.backup_id, changes, details={"vendors": chosen})
     result.next_steps = _next_steps(options.stack, result)
     return result
 

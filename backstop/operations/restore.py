@@ -3,8 +3,9 @@
 Brings back what the backup holds and keeps what came later (`exact` drops it), refuses without the
 approval the matrix asks for, runs `backstop doctor`'s checks and stops only on those a restore needs
 (restore_preflight.py), takes a safety backup before the first change, imports the backup's stack
-state when the stack's own state is gone (so live objects are adopted, not duplicated), verifies with a
-refresh preview, and writes a report with the duration and the data-loss window.
+state when the stack's own state is gone (so live objects are adopted, not duplicated), verifies by reading
+every object live again (`refresh --preview-only`; a full refresh preview names what any difference would
+change), and writes a report with the duration and the data-loss window.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from backstop.operations.authorize import for_restore
 from backstop.operations.backup import take_backup
 from backstop.operations.check import check_after
 from backstop.operations.choose import choose, mapping_for
-from backstop.operations.drift import managed_drift, unmanaged_objects
+from backstop.operations.drift import drift_after_update, unmanaged_objects
 from backstop.operations.errors import INPUT_ERROR, Failure
 from backstop.operations.followers import (
     follows,
@@ -124,7 +125,8 @@ def run_restore(session: StackSession, request: Request, stage: Stage = unseen) 
             data_loss_window_seconds=report.data_loss_window_seconds,
         ),
     )
-    audit.done("restore", stack, "verified" if report.verified else "drift", report.backup_id, report.changes)
+    result = "verified" if report.verified else "drift"
+    audit.done("restore", stack, result, report.backup_id, report.changes, approved_by=report.approved_by)
     return Restored(report, remaining, paths)
 
 
@@ -196,7 +198,7 @@ def restore(session: StackSession, request: Request) -> tuple[Report | None, lis
         replace=replace or None,
     )
     pruned, unpruned = prune_unmanaged(session, document) if request.prune_unmanaged else ([], [])
-    drift_left = [f"{c.op} {c.name}" for c in managed_drift(session)]
+    drift_left = [f"{c.op} {c.name}" for c in drift_after_update(session)]
     remaining = drift_left + unpruned
     remaining += unreachable_secrets(session, document)
     oauth, oauth_unread = oauth_check(session, document)

@@ -115,7 +115,8 @@ class StackSession:
         plain = {key: value for key, value in values.items() if not value.secret}
         if plain:
             self.stack.set_all_config(plain)
-        self._config = None
+        if self._config is not None:
+            self._config = {**self._config, **values}  # what was written: no need to read it all back
 
     # The state
     def export(self) -> dict[str, Any]:

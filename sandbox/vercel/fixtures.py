@@ -1,6 +1,7 @@
 """The derrimut platform's Vercel team: one Next.js project shared by prod (Production) and staging
 (Preview, Development), its env vars and a deploy hook. Every value is an obvious fake: the keys of the
-sandbox's own Stripe, Clerk and Vapi accounts where the app needs one."""
+sandbox's own Stripe, Clerk and Vapi accounts where the app needs one, and the id of prod's Vapi squad (the
+voice agent the app starts; the runbook's app read NEXT_PUBLIC_VAPI_WORKFLOW_ID, the retired workflow)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,11 @@ TEAM = "team_derrimut"
 PROJECT_ID = "prj_DerrimutPlatformSandbox00001"
 PROJECT_NAME = "derrimut-platform"
 PRODUCTION_BRANCH = "main"
-WORKFLOW_ID = "e13b1b19-3cd5-42ab-ba5d-7c46bf989a6e"
 PROD, STAGING = ["production"], ["preview"]
 ALL = ["production", "preview", "development"]
 
 
-def _vars() -> list[tuple[str, str, list[str], str]]:
+def _vars(squad_id: str) -> list[tuple[str, str, list[str], str]]:
     """(key, type, targets, value). Development can't be sensitive, so it gets an encrypted copy."""
     stripe, clerk, vapi = keys("stripe"), keys("clerk"), keys("vapi")["org_derrimut"]
     return [
@@ -60,7 +60,7 @@ def _vars() -> list[tuple[str, str, list[str], str]]:
         ("VAPI_API_KEY", "sensitive", ["production", "preview"], vapi),
         ("VAPI_API_KEY", "encrypted", ["development"], vapi),
         ("NEXT_PUBLIC_VAPI_PUBLIC_KEY", "encrypted", ALL, "5a4db0c5-0000-4000-8000-0000000000b1"),
-        ("NEXT_PUBLIC_VAPI_WORKFLOW_ID", "plain", ALL, WORKFLOW_ID),
+        ("NEXT_PUBLIC_VAPI_SQUAD_ID", "plain", ALL, squad_id),
         ("GEMINI_API_KEY", "sensitive", ["production", "preview"], "sandbox-gemini-api-key-not-real"),
         ("GEMINI_API_KEY", "encrypted", ["development"], "sandbox-gemini-api-key-not-real"),
     ]
@@ -128,7 +128,8 @@ def new_project(
     }
 
 
-def derrimut(sandbox: Sandbox) -> dict[str, Any]:
+def derrimut(sandbox: Sandbox, squad_id: str) -> dict[str, Any]:
+    """`squad_id`: prod's Vapi squad, which NEXT_PUBLIC_VAPI_SQUAD_ID names."""
     account = by_name("vercel", TEAM)
     assert account is not None
     team = VercelTeam(sandbox, account)
@@ -136,7 +137,7 @@ def derrimut(sandbox: Sandbox) -> dict[str, Any]:
     created = env_vars.create(
         team,
         project,
-        [{"key": k, "type": t, "target": targets, "value": v} for k, t, targets, v in _vars()],
+        [{"key": k, "type": t, "target": targets, "value": v} for k, t, targets, v in _vars(squad_id)],
         upsert=False,
     )
     deploy_hooks.create(team, project, {"name": "backstop-redeploy-production", "ref": PRODUCTION_BRANCH})

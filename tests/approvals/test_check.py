@@ -86,6 +86,9 @@ def test_a_name_other_than_the_signers_is_tampered(tmp_path: Path, matrix: Matri
 def test_keys_not_in_the_file_and_unsupported_types_are_refused(tmp_path: Path, matrix: Matrix) -> None:
     mallory = refused(signed(tmp_path, "mallory", "Dana Cto"), matrix)
     assert mallory.reason == "unknown-key" and "which approvals.yaml doesn't list" in str(mallory)
+    assert (mallory.signer, mallory.nonce) == (None, "0123456789abcdef0123456789abcdef"), (
+        "no signer unverified"
+    )
     ecdsa = refused(signed(tmp_path, "ecdsa", "Dana Cto"), matrix)
     assert ecdsa.reason == "unsupported" and "signed with a key of type ECDSA: not supported" in str(ecdsa)
 
@@ -93,6 +96,7 @@ def test_keys_not_in_the_file_and_unsupported_types_are_refused(tmp_path: Path, 
 def test_a_developer_cannot_approve_prod(tmp_path: Path, matrix: Matrix) -> None:
     found = refused(signed(tmp_path, "sam", "Sam Dev"), matrix)
     assert found.reason == "wrong-role"
+    assert (found.signer, found.nonce) == ("Sam Dev", "0123456789abcdef0123456789abcdef"), "for the audit log"
     assert str(found).endswith(
         "signed by Sam Dev, who holds developer; configuration of prod needs eng-lead or cto"
     )

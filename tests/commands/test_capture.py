@@ -96,6 +96,11 @@ def test_capture_of_clerk_and_vapi_inside_the_scope_then_adopt_changes_no_config
     assert captured.clerk.webhook_endpoints == expected.clerk.webhook_endpoints
     assert captured.clerk.instance_settings == expected.clerk.instance_settings
     assert captured.clerk.instance_restrictions == expected.clerk.instance_restrictions
+    assert captured.clerk.oauth_providers == expected.clerk.oauth_providers, "the enabled social connections"
+    (primary,) = [d for d in after["clerk"]["ins_derrimut_staging"]["domains"].values()]
+    assert [d.model_dump() for d in captured.clerk.domains or []] == [
+        {"key": "primary", "name": primary["name"], "primary": True, "proxy_url": None}
+    ], "the primary domain, asserted as it is"
     assert captured.clerk.organization_settings is not None and expected.clerk.organization_settings
     organization = captured.clerk.organization_settings.model_dump()
     for name, value in expected.clerk.organization_settings.model_dump(exclude_none=True).items():

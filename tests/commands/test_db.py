@@ -90,6 +90,10 @@ def assert_no_plaintext(engine: Engine) -> None:
     assert zips == [], "no plaintext export is left on disk"
 
 
+def audit_records(engine: Engine) -> list[Json]:
+    return [json.loads(line) for line in (engine.home / "audit-log.jsonl").read_text().splitlines()]
+
+
 def age_key(engine: Engine, stack: str) -> str:
     """The stack's dbBackupKey, as someone holding the stack's secrets reads it."""
     return engine.pulumi("config", "get", "dbBackupKey", "--stack", stack).stdout.strip()
@@ -190,6 +194,22 @@ def test_a_prod_restore_needs_the_cto_and_changes_nothing_without(
     assert restored["report"]["verified"] and restored["report"]["approved_by"] == "Dana Cto"
     assert restored["report"]["stack"] == "prod" and restored["report"]["deployment"] == PROD
 
+    # The audit log: the backup, each refusal (a database change of prod, refused: no approval needed),
+    # and the restore with the CTO's approval. It verifies.
+    records = audit_records(engine)
+    assert [(r["operation"], r["kind"], r["result"]) for r in records] == [
+        ("db backup", "database", "ok"),
+        *[("db restore", "database", "refused")] * 3,
+        ("db restore", "database", "verified"),
+    ]
+    assert records[0]["backup"] == backup["id"] and records[0]["changes"] == {"backups": 1}
+    assert [r["refusal"]["reason"] for r in records[1:4]] == ["missing", "approved-by", "wrong-role"]
+    assert records[3]["refusal"]["signer"] == "Eli Lead" and records[3]["approval"] is None
+    assert records[4]["approval"]["signer"] == "Dana Cto" and records[4]["changes"] == {
+        "tables": len(restored["report"]["tables_restored"])
+    }
+    assert json.loads(engine.backstop("audit", "verify", "--json").stdout)["ok"] is True
+
 
 def test_a_prod_backup_restores_into_staging(seeded: Engine, sandbox: SandboxProcess) -> None:
     engine = seeded
@@ -247,8 +267,15 @@ def test_an_old_database_backup_is_pruned_with_its_export(seeded: Engine, sandbo
     (folder / "manifest.json").write_text(json.dumps(manifest))
     dry = json.loads(engine.backstop("prune", "--stack", "staging", "--dry-run", "--json").stdout)
     assert dry["removed"] == [old["id"]] and folder.exists()
+    assert [r["operation"] for r in audit_records(engine)] == ["db backup"] * 2, "a dry run is not recorded"
     engine.backstop("prune", "--stack", "staging")
     assert not folder.exists() and not (engine.home / "store" / old["database"]["object"]).exists()
+    engine.backstop("prune", "--stack", "staging")  # nothing left to remove: nothing recorded
+    *_, pruned = audit_records(engine)
+    assert (pruned["operation"], pruned["result"], pruned["removed"]) == ("prune", "ok", [old["id"]])
+    assert pruned["changes"] == {"database": 1} and pruned["actor"]["user"]
+    assert len(audit_records(engine)) == 3
+    assert json.loads(engine.backstop("audit", "verify", "--json").stdout)["ok"] is True
 
 
 def test_an_s3_store_on_versitygw(seeded: Engine, sandbox: SandboxProcess, tmp_path: Path) -> None:

@@ -61,6 +61,7 @@ def test_a_live_drill_breaks_through_the_public_apis_and_restores_exactly(
     live = sandbox_server
     live.http.delete("/_sandbox/requests").raise_for_status()
     data_before = _tables(live)
+    logged = len(_audit(staging))
 
     done = drill(staging, *LIVE, "--scenario", scenario)
 
@@ -91,6 +92,30 @@ def test_a_live_drill_breaks_through_the_public_apis_and_restores_exactly(
     status = json.loads(staging.backstop("status", "--stack", "staging", "--json", ok=(0, 1)).stdout)
     assert (status["last_drill_live"], status["last_drill_rto_target_seconds"]) == (True, 1800)
     assert status["last_drill_rto_seconds"] == report["live"]["rto_seconds"]
+    # The audit log: the drill's restores, each with its own record, then the drill itself.
+    records = _audit(staging)[logged:]
+    restores = ["restore", "db restore"] if scenario == "B" else ["restore"]
+    assert [r["operation"] for r in records] == [*restores, "drill --live"]
+    assert all(r["approved_by"] == "Sam Dev" and r["result"] == "verified" for r in records[:-1])
+    drilled = records[-1]
+    assert (drilled["scenario"], drilled["result"], drilled["backup"]) == (
+        scenario,
+        "passed",
+        report["backup_id"],
+    )
+    assert drilled["kind"] == ("database" if scenario == "B" else "configuration")
+    tables = 1 if scenario == "B" else 0
+    assert drilled["changes"] == {
+        "broken": len(report["broken"]) - tables,
+        **({"tables": 1} if tables else {}),
+    }
+    assert drilled["safety_backup"] == report["live"]["safety_backup"]
+    assert json.loads(staging.backstop("audit", "verify", "--json").stdout)["ok"] is True
+
+
+def _audit(engine: Engine) -> list[Json]:
+    log = engine.home / "audit-log.jsonl"
+    return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
 
 def _tables(live: SandboxProcess) -> dict[str, object]:
@@ -99,24 +124,41 @@ def _tables(live: SandboxProcess) -> dict[str, object]:
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "reason"),
     [
-        (("--stack", "prod", "--live", "--approved-by", "Dana Cto"), "prod is protected by approvals.yaml"),
-        (("--stack", "staging", "--live"), "--approved-by: name who approved"),
-        (("--stack", "staging", "--live", "--approved-by", "Mallory"), "'Mallory' is not in approvals.yaml"),
+        (
+            ("--stack", "prod", "--live", "--approved-by", "Dana Cto"),
+            "prod is protected by approvals.yaml",
+            "protected",
+        ),
+        (("--stack", "staging", "--live"), "--approved-by: name who approved", "missing"),
+        (
+            ("--stack", "staging", "--live", "--approved-by", "Mallory"),
+            "'Mallory' is not in approvals.yaml",
+            "unknown-person",
+        ),
         (
             ("--stack", "staging", "--live", "--rehearse", "--approved-by", "Sam Dev"),
             "--live drills the stack",
+            None,
         ),
     ],
 )
 def test_refusals_break_nothing(
-    staging: Engine, sandbox_server: SandboxProcess, args: tuple[str, ...], message: str
+    staging: Engine, sandbox_server: SandboxProcess, args: tuple[str, ...], message: str, reason: str | None
 ) -> None:
     before = sandbox_server.requests()["mutating"]
+    logged = len(_audit(staging))
     done = staging.backstop("drill", "--scenario", "D", *args, ok=(2,))
     assert message in " ".join(done.stderr.split())
     assert sandbox_server.requests()["mutating"] == before
+    # A refusal by approvals.yaml is in the audit log (a bad command line never got that far).
+    records = _audit(staging)[logged:]
+    expected = [("drill --live", args[1], "refused", reason, "D")] if reason else []
+    assert [
+        (r["operation"], r["stack"], r["result"], r["refusal"]["reason"], r["scenario"]) for r in records
+    ] == expected
+    assert json.loads(staging.backstop("audit", "verify", "--json").stdout)["ok"] is True
 
 
 def test_a_failed_restore_is_retried_from_the_safety_backup(

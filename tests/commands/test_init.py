@@ -61,6 +61,8 @@ def test_init_adopts_the_live_accounts_changing_nothing_then_preview_and_drift_a
     assert "--force" in refused.stderr
 
     before = configuration(sandbox)
+    # `counted` runs with the engine's own environment: the same audit log as `engine.backstop`.
+    engine.extra_env["BACKSTOP_AUDIT_LOG"] = str(engine.home / "audit-log.jsonl")
     args = ("init", "--stack", "staging", *VAPI_FLAGS, "--force", "--non-interactive")
     ran, counts = counted(engine, *args, "--secrets-provider", "passphrase", "--json")
     assert ran.returncode == 0, ran.stdout + ran.stderr
@@ -114,6 +116,17 @@ def test_init_adopts_the_live_accounts_changing_nothing_then_preview_and_drift_a
         "Initial backup",
     ], "the re-run backed up what it replaced first"
 
+    # The audit log: each run's backups, then its init record (what the adopting update did, the first
+    # backup); staging needs no approval, so it verifies.
+    records = [json.loads(line) for line in (engine.home / "audit-log.jsonl").read_text().splitlines()]
+    assert [r["operation"] for r in records] == ["backup", "init", "backup", "backup", "init"]
+    first = records[1]
+    assert (first["stack"], first["result"], first["backup"]) == ("staging", "ok", done["backup"])
+    assert first["vendors"] == ["stripe", "clerk", "vapi"] and first["approval"] is None
+    assert first["changes"].get("create", 0) > 0, first["changes"]
+    assert records[0]["backup"] == done["backup"] and records[2]["backup"] == listed[1]["id"]
+    assert json.loads(engine.backstop("audit", "verify", "--json").stdout)["ok"] is True
+
 
 def test_init_of_prod_with_all_four_vendors_asks_for_what_it_cant_read_changing_nothing_live(
     engine: Engine, sandbox: SandboxProcess
@@ -142,7 +155,27 @@ def test_init_of_prod_with_all_four_vendors_asks_for_what_it_cant_read_changing_
     assert {vendor: dump[vendor] for vendor in ("stripe", "clerk", "vapi", "vercel")} == before
     config = (engine.project / "Pulumi.prod.yaml").read_text()
     assert "vercel:team: team_derrimut" in config and keys("vercel")["team_derrimut"] not in config
+    # The variable holding prod's squad's id is captured as following the captured squad.
+    written = load_document(engine.project / "snapshots" / "prod.yaml")
+    assert written.vercel is not None and written.vapi is not None
+    (squad_var,) = [v for _, v in written.vercel.variables() if v.name == "NEXT_PUBLIC_VAPI_SQUAD_ID"]
+    (squad,) = [s for s in written.vapi.squads if s.name == "Derrimut voice agent"]
+    assert squad_var.value_from is not None and squad_var.value_from.output == f"vapi.squads.{squad.key}.id"
     assert "backstop:stripeApiKey" in config and STRIPE_PROD_KEY not in config
+
+    # With approvals.yaml protecting prod, the adopting update needs an approval of the captured document:
+    # refused before it runs, nothing changed live, and the refusal is in the audit log.
+    engine.protect_prod()
+    mutating = sandbox.requests()["mutating"]
+    refused = engine.backstop("init", "--stack", "prod", "--vendors", "stripe", "--force", ok=(2,)).stderr
+    said = " ".join(refused.split())
+    assert "refused (missing)" in said and "backstop approve --stack prod --document" in said, said
+    assert sandbox.requests()["mutating"] == mutating
+    log = (engine.home / "audit-log.jsonl").read_text().splitlines()
+    record = json.loads(log[-1])
+    assert (record["operation"], record["stack"], record["result"]) == ("init", "prod", "refused")
+    assert record["refusal"] == {"reason": "missing"} and record["approval"] is None
+    assert json.loads(engine.backstop("audit", "verify", "--json").stdout)["ok"] is True
 
 
 def test_bad_input_stops_before_anything_is_written(engine: Engine, sandbox: SandboxProcess) -> None:

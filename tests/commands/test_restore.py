@@ -275,33 +275,58 @@ def test_prod_changes_need_a_signed_approval_used_once(
     replayed = engine.backstop(*restore, ok=(2,))
     assert "refused (replayed)" in replayed.stderr and sandbox.writes() == writes
 
-    # `backstop up` with the CTO's approval of the restored document, then the audit log of both changes.
+    # `backstop up` with the CTO's approval of the restored document, then the audit log: the two backups,
+    # each refusal (with no approval, and no more of the approval file than its signer and nonce), the
+    # restore and the update; the backups and refusals need no approval, so it verifies.
     engine.backstop(
         "up", "--stack", "prod", "--approval", str(approve(engine, tmp_path, "dana", "--document", str(doc)))
     )
     log = engine.home / "audit-log.jsonl"
     verified = json.loads(engine.backstop("audit", "verify", "--json").stdout)
-    assert verified["ok"] and verified["records"] == 2, verified
+    assert verified["ok"] and verified["records"] == 2 + len(refusals) + 3, verified
     records = [json.loads(line) for line in log.read_text().splitlines()]
-    assert [(r["operation"], r["approval"]["signer"], r["result"]) for r in records] == [
-        ("restore", "Eli Lead", "verified"),
-        ("up", "Dana Cto", "ok"),
+    assert [(r["operation"], r["result"]) for r in records] == [
+        ("backup", "ok"),
+        ("backup", "ok"),
+        *[("restore", "refused")] * len(refusals),
+        ("restore", "verified"),
+        ("restore", "refused"),
+        ("up", "ok"),
     ]
-    assert records[0]["backup"] == taken and records[0]["approval"]["digest"] == digest
-    assert records[0]["actor"]["user"] and records[0]["changes"].get("create") == 2
+    assert [r["backup"] for r in records[:2]] == [taken, other]
+    assert records[0]["changes"] == {"backups": 1, "store_copies": 1} and records[0]["approval"] is None
+    declined = records[2 : 2 + len(refusals)]
+    assert [r["refusal"]["reason"] for r in declined] == list(refusals)
+    assert all(r["approval"] is None and r["backup"] == taken and r["changes"] == {} for r in declined)
+    assert {field for r in declined for field in r["refusal"]} <= {"reason", "signer", "nonce"}
+    by_reason = {r["refusal"]["reason"]: r["refusal"] for r in declined}
+    assert by_reason["wrong-role"]["signer"] == "Sam Dev" and "signer" not in by_reason["unknown-key"]
+    assert len(by_reason["expired"]["nonce"]) == 32 and by_reason["missing"] == {"reason": "missing"}
+    assert "SSH SIGNATURE" not in log.read_text(), "the approval file itself is never copied"
+    restored, replay, updated = records[-3:]
+    assert (restored["approval"]["signer"], updated["approval"]["signer"]) == ("Eli Lead", "Dana Cto")
+    assert restored["backup"] == taken and restored["approval"]["digest"] == digest
+    assert restored["actor"]["user"] and restored["changes"].get("create") == 2
+    assert replay["refusal"] == {
+        "reason": "replayed",
+        "signer": "Eli Lead",
+        "nonce": restored["approval"]["nonce"],
+    }
     intact = log.read_text()
     lines = intact.splitlines()
-    first = json.loads(lines[0])
-    first["changes"]["create"] = 1
-    log.write_text("\n".join([json.dumps(first, sort_keys=True, separators=(",", ":")), lines[1]]) + "\n")
+    seq = restored["seq"]
+    restored["changes"]["create"] = 1
+    lines[seq - 1] = json.dumps(restored, sort_keys=True, separators=(",", ":"))
+    log.write_text("\n".join(lines) + "\n")
     edited = json.loads(engine.backstop("audit", "verify", "--json", ok=(1,)).stdout)
     assert any(
-        "record 2: its previous-record hash doesn't match record 1: record 1 was edited" in p
+        f"record {seq + 1}: its previous-record hash doesn't match record {seq}: record {seq} was edited" in p
         for p in edited["problems"]
     )
-    log.write_text(lines[0] + "\n")  # the last record deleted: the chain holds, prod's head doesn't
+    # The last record deleted: the chain holds, prod's head doesn't.
+    log.write_text("\n".join(intact.splitlines()[:-1]) + "\n")
     truncated = json.loads(engine.backstop("audit", "verify", "--json", ok=(1,)).stdout)
-    assert truncated["problems"][0].startswith("prod: its state backend names record 2")
+    assert truncated["problems"][0].startswith(f"prod: its state backend names record {len(records)}")
 
 
 def test_restore_into_a_stack_whose_state_was_lost_adopts(

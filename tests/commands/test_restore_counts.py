@@ -142,10 +142,13 @@ def test_a_restore_exports_twice_parses_once_and_runs_the_engine_three_times(
     restored = by_text.most_common(1)[0][1] if by_text else 0
     summary = f"{exported} exports, parses: {[p['source'] for p in data['parses']]}"
     assert exported <= 2, summary
-    # The safety backup's refresh, the update (on that refreshed state), the verifying refresh preview;
-    # the post-restore backup of a verified restore needs no refresh of its own.
+    # The safety backup's refresh, the update (on that refreshed state), the verifying `refresh
+    # --preview-only` (live against the state the update wrote: the program isn't run again; a full
+    # preview only when that finds drift); the post-restore backup of a verified restore needs no refresh.
     runs = {op: engine_runs(data["calls"], op) for op in ("refresh", "up", "preview")}
-    assert runs == {"refresh": 1, "up": 1, "preview": 1}, runs
+    assert runs == {"refresh": 2, "up": 1, "preview": 0}, runs
+    verifying = [a for a in data["calls"] if Path(a[0]).name == "pulumi" and "--preview-only" in a]
+    assert len(verifying) == 1, verifying
     # The update doesn't read every object live again: the safety backup's refresh just did.
     (update,) = [a for a in data["calls"] if Path(a[0]).name == "pulumi" and "up" in a]
     assert "--refresh" not in update, update

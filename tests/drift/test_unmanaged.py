@@ -84,3 +84,23 @@ def test_a_vendor_outside_the_stacks_scope_is_never_unmanaged() -> None:
         "stripe.webhook_endpoints:https://legacy.example.com/hook",
         "stripe.products:old-plan",
     ]
+
+
+def test_domains_count_only_when_declared_and_the_primary_never() -> None:
+    live = {
+        "clerk": {
+            "domains": [
+                {"name": "derrimut247.com.au", "primary": True},
+                {"name": "derrimutkids.com.au"},
+                {"name": "rogue.example.com"},
+            ]
+        }
+    }
+    scope = {"scope": {"clerk": {"instance": "ins_1"}}}
+    assert unmanaged(live, {**scope, "clerk": {}}, []) == [], "domains left out: not managed"
+    declared = {**scope, "clerk": {"domains": [{"name": "derrimutkids.com.au"}]}}
+    assert unmanaged(live, declared, []) == ["clerk.domains:rogue.example.com"]
+    assert unmanaged(live, {**scope, "clerk": {"domains": []}}, []) == [
+        "clerk.domains:derrimutkids.com.au",
+        "clerk.domains:rogue.example.com",
+    ]

@@ -156,6 +156,13 @@ def assert_matches_document(sandbox: SandboxProcess, document: Path, signing_key
     if section.instance_restrictions is not None:
         for name, value in section.instance_restrictions.model_dump(exclude_none=True).items():
             assert live["restrictions"]["instance_restrictions"][name] == value, name
+    if section.domains is not None:
+        domains = {d["name"]: d for d in live.get("domains", {}).values()}
+        for domain in section.domains:
+            got = domains[domain.name]
+            assert (not got["is_satellite"], got["proxy_url"]) == (domain.primary, domain.proxy_url), (
+                domain.key
+            )
     endpoints = list(sandbox.dump().get("svix", {}).get(instance, {}).get("endpoints", {}).values())
     assert sorted(e["url"] for e in endpoints) == sorted(e.url for e in section.webhook_endpoints)
     by_url = {e["url"]: e for e in endpoints}
@@ -180,9 +187,11 @@ def creates(sandbox: SandboxProcess) -> list[str]:
     return [route for route in CREATES if routes.get(route)]
 
 
-def clerk_call(sandbox: SandboxProcess, method: str, path: str, body: Any = None) -> Any:
+def clerk_call(
+    sandbox: SandboxProcess, method: str, path: str, body: Any = None, stack: str = "staging"
+) -> Any:
     response = sandbox.http.request(
-        method, f"/clerk/v1{path}", json=body, headers={"Authorization": f"Bearer {KEYS['staging']}"}
+        method, f"/clerk/v1{path}", json=body, headers={"Authorization": f"Bearer {KEYS[stack]}"}
     )
     assert response.is_success, response.text
     return response.json() if response.content else None
@@ -459,3 +468,52 @@ def test_every_type_imports_by_its_documented_id(
     assert creates(sandbox) == [], "imported, nothing created"
     assert_matches_document(sandbox, stack.document)
     stack.clean()
+
+
+def test_domains_the_primary_asserted_satellites_managed_drift_restored(
+    engine: Engine, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    instance = INSTANCES["prod"]
+    stack = Stack(engine, tmp_path, "prod")
+    primary = {"key": "primary", "name": "derrimut247.com.au", "primary": True}
+    proxied = {**primary, "proxy_url": "https://derrimut247.com.au/__clerk"}
+    kids = {"key": "kids", "name": "derrimutkids.com.au"}
+    stack.write(lambda data: data["clerk"].__setitem__("domains", [proxied, kids]))
+    stack.up()
+    assert_matches_document(sandbox, stack.document)
+
+    def domains() -> dict[str, Any]:
+        return {d["name"]: d for d in sandbox.dump()["clerk"][instance]["domains"].values()}
+
+    # Out of band: the satellite moved to a proxy, the primary's proxy removed, an unmanaged satellite.
+    live = domains()
+    path = f"/domains/{live['derrimutkids.com.au']['id']}"
+    clerk_call(sandbox, "PATCH", path, {"proxy_url": "https://derrimutkids.com.au/p"}, stack="prod")
+    clerk_call(
+        sandbox, "PATCH", f"/domains/{live['derrimut247.com.au']['id']}", {"proxy_url": None}, stack="prod"
+    )
+    clerk_call(sandbox, "POST", "/domains", {"name": "rogue.example.com", "is_satellite": True}, stack="prod")
+    drift = stack.pulumi("preview", "--refresh", "--diff", "--expect-no-changes", ok=(7,))
+    assert "clerk-domain-kids" in drift and "clerk-domain-primary" in drift
+    stack.up("--refresh")
+    assert_matches_document(sandbox, stack.document)
+    assert "rogue.example.com" in domains(), "an unmanaged domain is reported by drift, never deleted by up"
+    stack.clean()
+
+    # Dropped from the document: the satellite is deleted, the primary only stops being asserted.
+    stack.write(lambda data: data["clerk"].__setitem__("domains", []))
+    stack.up()
+    assert sorted(domains()) == ["derrimut247.com.au", "rogue.example.com"]
+
+    # A primary that isn't the instance's is refused, with no domain written.
+    sandbox.http.delete("/_sandbox/requests")
+    wrong = {**primary, "name": "derrimut.example.com"}
+    stack.write(lambda data: data["clerk"].__setitem__("domains", [wrong]))
+    failed = stack.pulumi("up", "--yes", "--skip-preview", ok=(1,))
+    assert (
+        "is not the primary domain of ins_derrimut_prod (its primary domain is derrimut247.com.au)" in failed
+    )
+    assert not [
+        r for r in sandbox.requests()["by_route"] if "/v1/domains" in r and not r.startswith("clerk GET")
+    ]

@@ -1,14 +1,25 @@
-"""Vercel variables restored: values back, new webhook secrets wired in, out-of-band writes undone."""
+"""Vercel variables restored: values back, new webhook secrets and squad ids wired in, out-of-band writes
+undone."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import httpx
 import pytest
 import stripe
 
-from tests.e2e.vercel_support import PROJECT, TEAM, seeded_stacks, value_of, variables, vercel_api
+from sandbox.core.accounts import keys
+from tests.e2e.vercel_support import (
+    PROJECT,
+    TEAM,
+    seeded_stacks,
+    squad_id,
+    value_of,
+    variables,
+    vercel_api,
+)
 from tests.rewind import Rewind, module_engine
 from tests.support import STRIPE_PROD_KEY, Engine, SandboxProcess
 
@@ -18,6 +29,7 @@ APP_PAYMENTS = {
     "prod": "https://www.derrimut247.com.au/api/webhooks/stripe",
     "staging": "https://staging.derrimut247.com.au/api/webhooks/stripe",
 }
+ALL_TARGETS = ["production", "preview", "development"]
 
 
 def adopted(engine: Engine, sandbox: SandboxProcess, tmp_path: Path) -> str:
@@ -76,6 +88,7 @@ def test_all_variables_deleted_then_restored_with_rotated_secrets_chained_across
     missing = set(before) - set(restored)
     assert missing == {("STRIPE_WEBHOOK_SECRET", ("production",)), ("STRIPE_WEBHOOK_SECRET", ("preview",))}
     assert all(restored[slot] == before[slot] for slot in restored), "every value is the declared one"
+    assert value_of(sandbox, "NEXT_PUBLIC_VAPI_SQUAD_ID", ALL_TARGETS) == squad_id(sandbox)
 
     unverified = json.loads(
         engine.backstop(
@@ -88,6 +101,12 @@ def test_all_variables_deleted_then_restored_with_rotated_secrets_chained_across
         for line in unverified["remaining_drift"]
     )
 
+    # prod's squad deleted out of band too: the restore recreates it, and the variable that follows its id
+    # gets the new one in the same run.
+    old_squad = squad_id(sandbox)
+    bearer = {"Authorization": f"Bearer {keys('vapi')['org_derrimut']}"}
+    with httpx.Client(base_url=f"{sandbox.url}/vapi", headers=bearer) as vapi:
+        vapi.delete(f"/squad/{old_squad}").raise_for_status()
     rotated = json.loads(
         engine.backstop(
             "restore",
@@ -103,8 +122,13 @@ def test_all_variables_deleted_then_restored_with_rotated_secrets_chained_across
     )["report"]
     assert rotated["rotated"] == ["stripe-webhook-app-payments", "stripe-webhook-convex-billing"]
     assert value_of(sandbox, "STRIPE_WEBHOOK_SECRET", ["production"]) == endpoint_secret(sandbox, "prod")
+    assert squad_id(sandbox) != old_squad
+    assert value_of(sandbox, "NEXT_PUBLIC_VAPI_SQUAD_ID", ALL_TARGETS) == squad_id(sandbox)
     assert [line for line in rotated["remaining_drift"] if "stack staging's" in line], (
         "preview still follows staging"
+    )
+    assert not [line for line in rotated["remaining_drift"] if "squad" in line.lower()], (
+        "the restore's verification finds the follower holding the new id"
     )
 
     chained = json.loads(

@@ -15,8 +15,10 @@ PROJECT = "prj_DerrimutPlatformSandbox00001"
 TOKEN = "vercelsandboxtokenderrimut0000000"
 
 
-def documents(tmp_path: Path, keep: tuple[str, ...] = ("stripe", "vercel")) -> Path:
-    """Copies of both stacks' documents (vendor sections outside `keep` left out, products too)."""
+def documents(tmp_path: Path, keep: tuple[str, ...] = ("stripe", "vercel", "vapi")) -> Path:
+    """Copies of both stacks' documents (vendor sections outside `keep` left out, products too). Vapi is
+    kept by default: prod's NEXT_PUBLIC_VAPI_SQUAD_ID follows its squad's id (without Vapi, it is left
+    out)."""
     folder = tmp_path / "snapshots"
     folder.mkdir(exist_ok=True)
     yaml = YAML()
@@ -27,9 +29,24 @@ def documents(tmp_path: Path, keep: tuple[str, ...] = ("stripe", "vercel")) -> P
                 data.pop(section, None)
         if "stripe" in data:
             data["stripe"].pop("products", None)
+        if "vapi" not in keep:
+            for project in (data.get("vercel") or {}).get("projects") or []:
+                project["env"] = [v for v in project["env"] if not _follows_vapi(v)]
         with (folder / f"{stack}.yaml").open("w") as fh:
             yaml.dump(data, fh)
     return folder
+
+
+def _follows_vapi(variable: dict[str, Any]) -> bool:
+    return str((variable.get("value_from") or {}).get("output", "")).startswith("vapi.")
+
+
+def squad_id(sandbox: SandboxProcess, name: str = "Derrimut voice agent") -> str:
+    """The live id of the derrimut org's squad with this name (prod's by default)."""
+    squads = sandbox.dump()["vapi"]["org_derrimut"]["squads"].values()
+    found = [s["id"] for s in squads if s["name"] == name]
+    assert len(found) == 1, f"{len(found)} squads named {name!r}"
+    return str(found[0])
 
 
 def seeded_stacks(engine: Engine, sandbox: SandboxProcess, tmp_path: Path) -> Path:

@@ -167,3 +167,83 @@ def test_clerk_objects_need_the_scope() -> None:
         "snapshots/staging.yaml: <document>: declares a clerk section but scope.clerk is missing: name the "
         "stack's Clerk instance (scope.clerk.instance: ins_…, scope.clerk.environment: development|production)"
     ]
+
+
+PRODUCTION = """\
+version: 1
+stack: prod
+scope:
+  clerk:
+    instance: ins_derrimut_prod
+    environment: production
+clerk:
+  domains:
+    - key: primary
+      name: derrimut247.com.au
+      primary: true
+    - key: kids
+      name: derrimutkids.com.au
+      proxy_url: https://derrimutkids.com.au/__clerk
+"""
+
+
+def test_domains_parse_with_the_primary_and_a_proxied_satellite() -> None:
+    desired = parse_document(PRODUCTION, "snapshots/prod.yaml")
+    assert desired.clerk is not None and desired.clerk.domains is not None
+    primary, kids = desired.clerk.domains
+    assert (primary.primary, kids.primary) == (True, False)
+    assert kids.spec("ins_derrimut_prod").proxy_url == "https://derrimutkids.com.au/__clerk"
+    assert parse_document(VALID, "x.yaml").clerk.domains is None, "left out: domains are not managed"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            ("name: derrimutkids.com.au", "name: https://derrimutkids.com.au"),
+            "snapshots/prod.yaml:13: clerk.domains[1].name: must be a hostname without scheme or path",
+        ),
+        (
+            ("name: derrimutkids.com.au", "name: localhost:3001"),
+            "snapshots/prod.yaml:12: clerk.domains[1]: proxy_url must be an https URL on localhost:3001",
+        ),
+        (
+            ("proxy_url: https://derrimutkids.com.au/__clerk", "proxy_url: https://evil.example.com/__clerk"),
+            "snapshots/prod.yaml:12: clerk.domains[1]: proxy_url must be an https URL on derrimutkids.com.au",
+        ),
+        (
+            ("      proxy_url: https://derrimutkids.com.au/__clerk\n", "      primary: true\n"),
+            "snapshots/prod.yaml:8: clerk.domains: more than one domain is primary",
+        ),
+        (
+            (
+                "name: derrimutkids.com.au\n      proxy_url: https://derrimutkids.com.au/__clerk",
+                "name: derrimut247.com.au",
+            ),
+            "snapshots/prod.yaml:8: clerk.domains: two entries have the same name 'derrimut247.com.au'",
+        ),
+        (
+            ("environment: production", "environment: development"),
+            "snapshots/prod.yaml:12: clerk.domains[1]: proxy_url: Clerk allows a proxy only in production",
+        ),
+    ],
+)
+def test_each_domain_problem_names_file_line_path_and_reason(edit: tuple[str, str], expected: str) -> None:
+    text = PRODUCTION.replace(*edit)
+    assert text != PRODUCTION
+    with pytest.raises(DesiredStateError) as caught:
+        parse_document(text, "snapshots/prod.yaml")
+    found = [str(p) for p in caught.value.problems]
+    assert any(p.startswith(expected) for p in found), found
+
+
+def test_a_production_domain_with_a_port_is_refused() -> None:
+    text = PRODUCTION.replace("      proxy_url: https://derrimutkids.com.au/__clerk\n", "").replace(
+        "name: derrimutkids.com.au", "name: localhost:3001"
+    )
+    with pytest.raises(DesiredStateError) as caught:
+        parse_document(text, "snapshots/prod.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "snapshots/prod.yaml:12: clerk.domains[1]: name: a production instance's domain can't carry a port "
+        "(localhost:3001)"
+    ]

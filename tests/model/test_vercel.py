@@ -59,7 +59,7 @@ def test_a_valid_document_parses() -> None:
     desired = parse_document(VALID, "prod.yaml")
     assert desired.vercel is not None
     follows = [
-        var.key for _, var in desired.vercel.variables() if var.value_from and var.value_from.follows_output
+        var.key for _, var in desired.vercel.variables() if var.value_from and var.value_from.follows_secret
     ]
     assert follows == ["stripe-webhook-secret", "stripe-webhook-secret-preview"]
 

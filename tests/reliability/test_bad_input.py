@@ -383,8 +383,16 @@ VERCEL_CASES: list[tuple[str, str, str, str, str]] = [
         "vercel-dangling-output",
         "stripe.webhook_endpoints.app.secret}",
         "stripe.webhook_endpoints.checkout.secret}",
-        "<document>",
+        "vercel.projects[0].env[1]",
         "names an object this document does not declare",
+    ),
+    (
+        "vercel-undeclared-squad",
+        "          value: https://app.example.com",
+        "          value_from: {output: vapi.squads.voice-agent.id}",
+        "vercel.projects[0].env[0]",
+        "value_from.output vapi.squads.voice-agent.id names an object this document does not declare "
+        "(vapi.squads has no key 'voice-agent')",
     ),
     (
         "vercel-sensitive-development",

@@ -96,6 +96,28 @@ class ClerkApi:
             return False
         return True
 
+    # Domains: no GET of one; the list (always `{data, total_count}`) is the only read
+    async def domains(self) -> list[Json]:
+        listed = await self.call("GET", "/domains")
+        found: list[Json] = listed.get("data", []) if isinstance(listed, dict) else listed
+        return found
+
+    async def create_domain(self, body: Json) -> Json:
+        created: Json = await self.call("POST", "/domains", body)
+        return created
+
+    async def update_domain(self, domain_id: str, body: Json) -> Json:
+        updated: Json = await self.call("PATCH", f"/domains/{domain_id}", body)
+        return updated
+
+    async def delete_domain(self, domain_id: str) -> bool:
+        """False when it was already gone."""
+        try:
+            await self.call("DELETE", f"/domains/{domain_id}")
+        except NotFound:
+            return False
+        return True
+
     # The instance and its settings
     async def instance(self) -> Json:
         found: Json = await self.call("GET", "/instance")

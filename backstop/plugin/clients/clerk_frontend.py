@@ -19,9 +19,7 @@ Json = dict[str, Any]
 
 
 async def frontend_host(api: ClerkApi) -> str:
-    listed = await api.call("GET", "/domains")
-    domains = listed.get("data", []) if isinstance(listed, dict) else listed
-    primary = next((d for d in domains if not d.get("is_satellite")), None)
+    primary = next((d for d in await api.domains() if not d.get("is_satellite")), None)
     host = urlsplit(str((primary or {}).get("frontend_api_url") or "")).hostname
     if not host:
         raise VendorError("clerk", None, "the instance's primary domain names no Frontend API URL")

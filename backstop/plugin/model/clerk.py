@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
+from backstop.plugin.model.clerk_domains import Domain, unique_domains
 from backstop.plugin.model.clerk_oauth import OAuthProvider
 from backstop.plugin.model.clerk_settings import (
     InstanceId,
@@ -198,6 +199,8 @@ class ClerkSection(Strict):
     instance_restrictions: InstanceRestrictions | None = None
     """Write-only, as instance_settings."""
     webhook_endpoints: list[WebhookEndpoint] = Field(default_factory=list)
+    domains: Annotated[list[Domain], AfterValidator(unique_domains)] | None = None
+    """The primary domain (asserted) and satellites (managed); unset: domains not managed."""
     oauth_providers: list[OAuthProvider] | None = None
     """The social connections the instance should offer, read only (Clerk has no API to write them); unset:
     not checked."""

@@ -1,10 +1,10 @@
 """Convex deployment environment variables in the desired state (`convex.env`), read by the deployment's
 functions and HTTP actions (`process.env`): among them the signing secrets its webhook handlers verify.
 
-The value rules are Vercel's: inline only when not secret, otherwise `value_from` a `secure:` config key
-or a webhook endpoint's signing secret (this stack's or another stack's). Names and sizes are Convex's:
-a name matches `^[a-zA-Z_]+[a-zA-Z0-9_]*$` and is at most 256 characters, a value at most 8 KiB, and
-`CONVEX_CLOUD_URL`/`CONVEX_SITE_URL` are built in.
+The value rules are Vercel's: inline only when not secret, otherwise `value_from` a `secure:` config key,
+a webhook endpoint's signing secret (this stack's or another stack's) or a Vapi object's id (this stack's).
+Names and sizes are Convex's: a name matches `^[a-zA-Z_]+[a-zA-Z0-9_]*$` and is at most 256 characters, a
+value at most 8 KiB, and `CONVEX_CLOUD_URL`/`CONVEX_SITE_URL` are built in.
 """
 
 from __future__ import annotations
@@ -66,6 +66,9 @@ class ConvexEnvVar(Strict):
                 f"{self.name} holds a secret, which must not be inline: use value_from: {{secret: <config "
                 "key>} (set with `pulumi config set --secret`) or value_from: {output: ...}"
             )
+        dangling = self.value_from.undeclared(f"Convex variable {self.key!r}") if self.value_from else None
+        if dangling:
+            raise ValueError(dangling)
         return self
 
 

@@ -8,9 +8,11 @@ from pydantic import AfterValidator, Field, model_validator
 
 from backstop.plugin.model.checks import SmokeCheck, unique_checks
 from backstop.plugin.model.clerk import ClerkScope, ClerkSection
+from backstop.plugin.model.clerk_domains import clerk_environment
 from backstop.plugin.model.common import Strict
 from backstop.plugin.model.convex import ConvexScope, ConvexSection
 from backstop.plugin.model.data_checks import DataCheck, unique_data_checks
+from backstop.plugin.model.outputs import document_outputs
 from backstop.plugin.model.stripe import StripeScope, StripeSection
 from backstop.plugin.model.targets import Targets
 from backstop.plugin.model.vapi import VapiScope, VapiSection, document_scope
@@ -37,8 +39,11 @@ class DesiredState(Strict):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _vapi_names_in_scope(cls, data: Any, handler: Any) -> Any:
-        with document_scope(data):
+    def _checked_where_written(cls, data: Any, handler: Any) -> Any:
+        """What the raw document's other sections say, for checks made where each value is written (file,
+        line and path): Vapi names against `scope.vapi`, Clerk domains against the instance's environment,
+        each `value_from.output` against the objects declared."""
+        with document_scope(data), clerk_environment(data), document_outputs(data):
             return handler(data)
 
     clerk: ClerkSection | None = None
@@ -85,13 +90,6 @@ class DesiredState(Strict):
                 "declares convex.env but scope.convex is missing: name the stack's Convex deployment "
                 "(scope.convex.deployment: e.g. spotted-gerbil-236)"
             )
-        for var in self.convex.env:
-            source = var.value_from
-            if source is not None and source.output is not None and self.output_owner(source.output) is None:
-                raise ValueError(
-                    f"Convex variable {var.key!r}: value_from.output {source.output} names an object this "
-                    "document does not declare"
-                )
         return self
 
     @model_validator(mode="after")
@@ -105,20 +103,4 @@ class DesiredState(Strict):
                 raise ValueError(
                     f"Vercel project {project.key!r} ({project.id}) is outside scope.vercel.projects"
                 )
-        for _, var in self.vercel.variables():
-            source = var.value_from
-            if source is None or source.output is None:
-                continue
-            if self.output_owner(source.output) is None:
-                raise ValueError(
-                    f"Vercel variable {var.key!r}: value_from.output {source.output} names an object "
-                    "this document does not declare"
-                )
         return self
-
-    def output_owner(self, path: str) -> str | None:
-        """The key of the declared object an output path (`<vendor>.webhook_endpoints.<key>.secret`) names."""
-        vendor, _, key, _ = path.split(".")
-        section = getattr(self, vendor, None)
-        endpoints = getattr(section, "webhook_endpoints", None) or []
-        return key if any(endpoint.key == key for endpoint in endpoints) else None

@@ -2,7 +2,8 @@
 
 A Vercel variable record spans a set of targets, so a project's variables belong to exactly one stack,
 declared with their full target sets. Values are inline only when they are not secret; secrets come from
-`secure:` stack config or from another resource's output (`value_from`).
+`secure:` stack config or from another resource's output (`value_from`): a webhook endpoint's signing
+secret, or the id of a Vapi squad or assistant of the same stack (`backstop/plugin/model/outputs.py`).
 """
 
 from __future__ import annotations
@@ -13,15 +14,11 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from backstop.plugin.model.common import Key, Strict
+from backstop.plugin.model.outputs import OutputPath, ReferencedPath, is_id, undeclared
 
 Target = Literal["production", "preview", "development"]
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,255}$")]
 ConfigKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,99}$")]
-OutputPath = Annotated[
-    str,
-    StringConstraints(pattern=r"^(stripe|clerk)\.webhook_endpoints\.[a-z0-9][a-z0-9-]{0,62}\.secret$"),
-]
-"""The outputs a variable can follow: the signing secret of a Stripe or Clerk (Svix) webhook endpoint."""
 StackName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,100}$")]
 
 SECRET_LOOKING = re.compile(r"(SECRET|PASSWORD|TOKEN|PRIVATE|(^|_)KEY$|_KEY_|DEPLOY_KEY|API_KEY)")
@@ -37,13 +34,15 @@ class StackOutput(Strict):
     """An output of another stack of this project, read through a StackReference."""
 
     stack: StackName
-    output: OutputPath
+    output: ReferencedPath
+    """A webhook endpoint's signing secret in that stack's `webhook_secrets` output (ids are refused)."""
 
 
 class ValueFrom(Strict):
     secret: ConfigKey | None = None
     """A `secure:` value of this stack's config (`platform-config:<name>`)."""
     output: OutputPath | None = None
+    """An output of this stack: a webhook endpoint's signing secret or a Vapi object's id."""
     stack_output: StackOutput | None = None
 
     @model_validator(mode="after")
@@ -54,8 +53,19 @@ class ValueFrom(Strict):
         return self
 
     @property
-    def follows_output(self) -> bool:
-        return self.secret is None
+    def follows_secret(self) -> bool:
+        """Follows a webhook endpoint's signing secret (this stack's or another's)."""
+        return self.stack_output is not None or (self.output is not None and not is_id(self.output))
+
+    @property
+    def follows_id(self) -> bool:
+        """Follows the id of one of this stack's objects: not a secret, and always known after an `up`."""
+        return self.output is not None and is_id(self.output)
+
+    def undeclared(self, label: str) -> str | None:
+        """Why this source can't be followed in the document being validated, or None."""
+        why = undeclared(self.output) if self.output is not None else None
+        return f"{label}: value_from.output {self.output} {why}" if why else None
 
     @property
     def described(self) -> str:
@@ -96,6 +106,9 @@ class EnvVar(Strict):
             raise ValueError("Vercel does not allow sensitive variables in the development target")
         if self.git_branch is not None and self.targets != ["preview"]:
             raise ValueError("git_branch applies only to a variable whose only target is preview")
+        dangling = self.value_from.undeclared(f"Vercel variable {self.key!r}") if self.value_from else None
+        if dangling:
+            raise ValueError(dangling)
         return self
 
 

@@ -50,6 +50,7 @@ REGISTRY: dict[str, str] = {
     "backstop:clerk:InstanceSettings": "clerk_instance_settings:InstanceSettingsHandler",
     "backstop:clerk:InstanceRestrictions": "clerk_instance_settings:InstanceRestrictionsHandler",
     "backstop:clerk:WebhookEndpoint": "clerk_webhook_endpoint:WebhookEndpointHandler",
+    "backstop:clerk:Domain": "clerk_domain:DomainHandler",
     "backstop:vapi:Tool": "vapi_tool:ToolHandler",
     "backstop:vapi:Assistant": "vapi_assistant:AssistantHandler",
     "backstop:vapi:Squad": "vapi_squad:SquadHandler",

@@ -8,6 +8,7 @@ import pulumi
 from pydantic.alias_generators import to_camel
 
 from backstop.plugin.model.clerk import AllowlistIdentifierSpec, JwtTemplateSpec, RedirectUrlSpec
+from backstop.plugin.model.clerk_domains import DomainSpec
 from backstop.plugin.model.clerk_settings import (
     InstanceRestrictionsSpec,
     InstanceSettingsSpec,
@@ -24,6 +25,16 @@ class RedirectUrl(BackstopResource):
 
     def __init__(self, name: str, spec: RedirectUrlSpec, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("backstop:clerk:RedirectUrl", name, spec, ("created_at",), opts)
+
+
+class Domain(BackstopResource):
+    """A domain of the instance: the primary (asserted, never created or deleted) or a satellite."""
+
+    name: pulumi.Output[str]
+    frontendApiUrl: pulumi.Output[str]
+
+    def __init__(self, name: str, spec: DomainSpec, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("backstop:clerk:Domain", name, spec, ("frontend_api_url",), opts)
 
 
 class JwtTemplate(pulumi.CustomResource):

@@ -4,7 +4,8 @@ A declared variable is matched to a live one of the same project with the same n
 and the same git branch. Only the stack's own projects (its scope) are listed. A variable that follows a
 webhook secret is imported only once an `up` has tried to create it (its ENV_CONFLICT names it): until
 then the program may leave it undeclared (unknown secret), and an imported but undeclared variable would
-be deleted by the next `up`.
+be deleted by the next `up`. One that follows an object id (`vapi.squads.<key>.id`) is always declared, so
+it is imported like an inline one.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def plan(
     for project, var in document.vercel.variables():
         if variable_urn(document.stack, var.key) in managed:
             continue
-        follows = var.value_from is not None and var.value_from.follows_output
+        follows = var.value_from is not None and var.value_from.follows_secret
         if follows and var.key not in (include or set()):
             continue
         match, overlapping = _find(project, var, live.get(project.id, []))

@@ -18,11 +18,15 @@ APPROVAL_ENV = "BACKSTOP_APPROVAL"
 
 class Refused(Exception):
     """An approval that doesn't hold; `reason` is one word a script can test (unknown-key, wrong-role,
-    other-stack, other-backup, other-document, wrong-kind, expired, replayed, tampered, missing, …)."""
+    other-stack, other-backup, other-document, wrong-kind, expired, replayed, tampered, missing, …).
+    `signer` (once the signature verified) and `nonce` (once the file parsed) name the approval for the
+    audit log; nothing else of the file is kept."""
 
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
         self.reason = reason
+        self.signer: str | None = None
+        self.nonce: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,22 @@ def check(path: Path, matrix: Matrix, expected: Expected, now: datetime, used: d
     """The approval in `path`, verified for `expected`, or `Refused` naming why (a malformed file
     raises DesiredStateError naming the field)."""
     found = load_approval(path)
-    verified = authentic(found, matrix, path)
-    payload = found.approval
-    where = f"{path}: "
+    verified: Verified | None = None
+    try:
+        verified = authentic(found, matrix, path)
+        _holds(verified, matrix, expected, now, used, f"{path}: ")
+    except Refused as exc:
+        exc.signer = verified.signer if verified is not None else None
+        exc.nonce = found.approval.nonce
+        raise
+    return verified
+
+
+def _holds(
+    verified: Verified, matrix: Matrix, expected: Expected, now: datetime, used: dict[str, Entry], where: str
+) -> None:
+    """The authentic approval's stack, kind, signer's role, subject, time window and nonce."""
+    payload = verified.payload
     roles = matrix.required(expected.stack, expected.kind) or []
     if payload.stack != expected.stack:
         raise Refused("other-stack", f"{where}approves stack {payload.stack}, not {expected.stack}")
@@ -83,7 +100,6 @@ def check(path: Path, matrix: Matrix, expected: Expected, now: datetime, used: d
             f"{where}already used at {entry.at.isoformat()} ({entry.operation}): "
             "an approval is good for one run",
         )
-    return verified
 
 
 def authentic(found: ApprovalFile, matrix: Matrix, path: Path) -> Verified:

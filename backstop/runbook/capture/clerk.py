@@ -1,7 +1,8 @@
 """A Clerk instance's live configuration as the desired-state document's `clerk` section.
 
-Read: redirect URLs, JWT templates, allowlist identifiers, organization settings and the endpoints of the
-instance's Svix application (through the App Portal session the provider uses). Not readable: a JWT
+Read: redirect URLs, JWT templates, allowlist identifiers, organization settings, domains, the enabled OAuth
+providers and the endpoints of the instance's Svix application (through the App Portal session the
+provider uses). Not readable: a JWT
 template's custom signing key, and the write-only instance settings and restrictions, which are kept as the
 stack's current document declares them. Objects keep the keys the current document gives them (matched by
 natural key), so a capture never renames, and so never replaces, a managed object.
@@ -74,6 +75,25 @@ async def _oauth_providers(
             }
         )
     section["oauth_providers"] = providers
+
+
+async def _domains(clerk: ClerkApi, current: Json) -> list[Json]:
+    """The primary domain first (asserted), then the satellites, each with its proxy when it has one."""
+    keys = Keys(_list(current, "domains"), "name")
+    live = sorted(await clerk.domains(), key=lambda d: (bool(d.get("is_satellite")), str(d.get("name"))))
+    domains = []
+    for domain in live:
+        primary = not domain.get("is_satellite")
+        entry: Json = {
+            "key": keys(domain["name"], "primary" if primary else domain["name"]),
+            "name": domain["name"],
+        }
+        if primary:
+            entry["primary"] = True
+        if domain.get("proxy_url"):
+            entry["proxy_url"] = domain["proxy_url"]
+        domains.append(entry)
+    return domains
 
 
 def _list(section: Json, name: str) -> list[Json]:
@@ -152,6 +172,7 @@ async def capture(
         else:
             result.not_captured.append(f"clerk {name}: write-only in Clerk: declare them by hand")
 
+    section["domains"] = await _domains(clerk, current)
     await _oauth_providers(clerk, frontend_base_url, section, result)
     section["webhook_endpoints"] = await _endpoints(clerk, svix, current, result)
     return result

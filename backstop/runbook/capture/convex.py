@@ -2,14 +2,15 @@
 
 Convex returns every value to an admin key. Values that look like credentials go to `secure:` stack
 config (`convex-<key>`, or the `convex-…` key the current document names), never into the document;
-the rest are inline. A variable the current document wires to a webhook endpoint's signing secret
-(`value_from: {output: …}` or `{stack_output: …}`) keeps that wiring: its value is the endpoint's secret,
-which the next `up` writes whenever the endpoint gets a new one.
+the rest are inline. A variable the current document wires to a webhook endpoint's signing secret or to
+an object's id (`value_from: {output: …}` or `{stack_output: …}`) keeps that wiring: its value is the
+endpoint's secret or the object's id, which the next `up` writes whenever the object is recreated. A value
+that is the live id of a Vapi object captured into the same document is captured as following it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,11 +27,16 @@ class Captured:
 
 
 async def capture(
-    api: ConvexApi, current: dict[str, Any], rewire: Callable[[str], str | None] = lambda path: None
+    api: ConvexApi,
+    current: dict[str, Any],
+    rewire: Callable[[str], str | None] = lambda path: None,
+    followable: Mapping[str, str] | None = None,
 ) -> Captured:
     """`current`: the current document's `convex` section (for its keys and wiring). `rewire` maps an
-    output path of the current document to the same endpoint's path in the captured one (None when the
-    captured document doesn't declare it: the variable is then captured as a secret)."""
+    output path of the current document to the same object's path in the captured one (None when the
+    captured document doesn't declare it: the variable is then captured by its value). `followable`: live
+    id → output path, of the objects the captured document declares."""
+    follows = dict(followable or {})
     previous = {entry.get("name"): entry for entry in current.get("env") or [] if isinstance(entry, dict)}
     result = Captured({"env": []})
     taken: set[str] = set()
@@ -53,6 +59,8 @@ async def capture(
             config_key = own if own.startswith("convex-") else f"convex-{key}"
             entry["value_from"] = {"secret": config_key}
             result.secrets[config_key] = value
+        elif value in follows:
+            entry["value_from"] = {"output": follows[value]}
         else:
             entry["value"] = value
         result.section["env"].append(entry)

@@ -24,6 +24,7 @@ from typing import Any
 from backstop.plugin.clients.connections import Connections, VapiSettings, vapi_api
 from backstop.plugin.clients.errors import VendorError
 from backstop.plugin.clients.vapi_client import VapiApi
+from backstop.plugin.model.outputs import id_path
 from backstop.plugin.model.vapi import VapiScope
 from backstop.runbook.capture.clerk import Keys
 from backstop.runbook.capture.vercel import Captured
@@ -41,7 +42,8 @@ class OutsideOrg(Exception):
 
 async def capture(api: VapiApi, scope: VapiScope, current: Json) -> Captured:
     """The tools, assistants and squads inside `scope`, in the fields Backstop manages, referencing each
-    other by key. `current` is the stack's current `vapi` section: its keys are kept by natural key."""
+    other by key. `current` is the stack's current `vapi` section: its keys are kept by natural key. The
+    captured assistants' and squads' ids are `followable` (variables holding one follow it)."""
     result = Captured({"tools": [], "assistants": [], "squads": []})
     listed = {kind: await api.list_all(kind) for kind in ("tool", "assistant", "squad")}
     for objects in listed.values():
@@ -97,6 +99,7 @@ async def capture(api: VapiApi, scope: VapiScope, current: Json) -> Captured:
         assistant_keys[assistant["id"]] = entry["key"]
         names[name] = entry["key"]
         result.section["assistants"].append(entry)
+        result.followable[assistant["id"]] = id_path("assistants", entry["key"])
 
     keys = Keys(_items(current, "squads"), "name")
     for squad in _oldest_first(listed["squad"]):
@@ -112,6 +115,7 @@ async def capture(api: VapiApi, scope: VapiScope, current: Json) -> Captured:
         if variables:
             entry["variable_values"] = dict(variables)
         result.section["squads"].append(entry)
+        result.followable[squad["id"]] = id_path("squads", entry["key"])
     return result
 
 

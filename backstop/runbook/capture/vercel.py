@@ -1,12 +1,15 @@
 """The Vercel variables of the projects a stack owns, as the desired-state document's `vercel` section.
 
 Readable values that look like credentials go to `secure:` stack config, never into the document;
-sensitive values can't be read at all, so the document names a config key that the user fills in.
+sensitive values can't be read at all, so the document names a config key that the user fills in. A
+readable value that is the live id of an object captured into the same document (a Vapi squad or
+assistant) is captured as following it (`value_from: {output: vapi.squads.<key>.id}`).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +26,8 @@ class Captured:
     secrets: dict[str, str] = field(default_factory=dict)
     """Config key (in the program's namespace) → value, to store encrypted with the stack's config."""
     not_captured: list[str] = field(default_factory=list)
+    followable: dict[str, str] = field(default_factory=dict)
+    """Live id → the output path that gives it (`vapi.squads.<key>.id`), of the objects captured here."""
 
 
 def targets_of(item: dict[str, Any]) -> list[str]:
@@ -41,7 +46,11 @@ def _key(item: dict[str, Any], taken: set[str]) -> str:
     return candidate
 
 
-async def capture(api: VercelApi, projects: list[str]) -> Captured:
+async def capture(
+    api: VercelApi, projects: list[str], followable: Mapping[str, str] | None = None
+) -> Captured:
+    """`followable`: live id → output path, of the objects the captured document declares."""
+    follows = dict(followable or {})
     result = Captured({"projects": []})
     listed = await asyncio.gather(*(api.env_vars(project) for project in projects))
     keys: set[str] = set()  # across projects: a key names the variable's resource and its config secret
@@ -77,6 +86,8 @@ async def capture(api: VercelApi, projects: list[str]) -> Captured:
                 elif looks_secret(item["key"]):
                     entry["value_from"] = {"secret": config_key}
                     result.secrets[config_key] = value
+                elif value in follows:
+                    entry["value_from"] = {"output": follows[value]}
                 else:
                     entry["value"] = value
             env.append(entry)

@@ -31,11 +31,19 @@ NATURAL_KEYS: dict[tuple[str, str], Callable[[Json], str]] = {
     ("clerk", "jwt_templates"): lambda i: str(i.get("name")),
     ("clerk", "allowlist_identifiers"): lambda i: str(i.get("identifier")),
     ("clerk", "webhook_endpoints"): lambda i: str(i.get("url")),
+    ("clerk", "domains"): lambda i: str(i.get("name")),
     ("vapi", "tools"): _function_name,
     ("vapi", "assistants"): lambda i: str(i.get("name")),
     ("vapi", "squads"): lambda i: str(i.get("name")),
     ("convex", "env"): lambda i: str(i.get("name")),
 }
+OPTIONAL = frozenset({("clerk", "domains")})
+"""Collections a document manages only when it declares them (`domains:` left out: not managed)."""
+
+
+def _never_unmanaged(vendor: str, collection: str, item: Json) -> bool:
+    """The primary domain is made with the instance, so it is never an extra."""
+    return (vendor, collection) == ("clerk", "domains") and bool(item.get("primary"))
 
 
 def load_ignore(path: Path) -> list[str]:
@@ -56,9 +64,12 @@ def unmanaged(live: Json, declared: Json, ignore: list[str]) -> list[str]:
     for (vendor, collection), natural in NATURAL_KEYS.items():
         if not scope.get(vendor):
             continue
-        wanted = {natural(i) for i in (declared.get(vendor) or {}).get(collection) or []}
+        section = declared.get(vendor) or {}
+        if (vendor, collection) in OPTIONAL and section.get(collection) is None:
+            continue
+        wanted = {natural(i) for i in section.get(collection) or []}
         for item in (live.get(vendor) or {}).get(collection) or []:
-            if natural(item) not in wanted:
+            if natural(item) not in wanted and not _never_unmanaged(vendor, collection, item):
                 found.append(f"{vendor}.{collection}:{natural(item)}")
     wanted_vars = {
         (project.get("id"), _targets(var))

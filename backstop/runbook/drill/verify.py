@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from backstop.plugin.model import DesiredState
+from backstop.plugin.model.outputs import ids_by_path
 
 if TYPE_CHECKING:
     from backstop.runbook.session import StackSession
@@ -112,14 +113,16 @@ def stripe_differences(desired: DesiredState, account: dict[str, dict[str, Any]]
 def vercel_differences(desired: DesiredState, state: dict[str, Any], session: StackSession) -> list[str]:
     """Every declared variable present once, with its declared value (the dump shows sensitive ones too).
 
-    Values come from the document, the stack's config (decrypted in memory) or its outputs; a variable that
+    Values come from the document, the stack's config (decrypted in memory) or its outputs: a signing
+    secret, or the current id of the object a variable follows (`vapi.squads.<key>.id`). A variable that
     follows a secret the stack doesn't know is only checked for presence.
     """
     if desired.vercel is None or desired.scope.vercel is None:
         return []
     config = {k: v.value for k, v in session.config().items()}
-    outputs = session.outputs().get("webhook_secrets")
-    secrets = dict(getattr(outputs, "value", None) or {})
+    stack_outputs = session.outputs()
+    exported = stack_outputs.get("webhook_secrets")
+    followed = dict(getattr(exported, "value", None) or {}) | ids_by_path(stack_outputs)
     team = state.get("vercel", {}).get(desired.scope.vercel.team, {})
     problems = []
     for project, var in desired.vercel.variables():
@@ -137,7 +140,7 @@ def vercel_differences(desired: DesiredState, state: dict[str, Any], session: St
         elif source.secret is not None:
             wanted = config.get(f"platform-config:{source.secret}")
         elif source.output is not None:
-            wanted = secrets.get(source.output)
+            wanted = followed.get(source.output)
         else:
             continue
         if wanted is not None and live[0].get("value") != wanted:

@@ -81,18 +81,21 @@ def registration(documents: Mapping[str, DesiredState]) -> Registration:
         if scope.stripe:
             made.add(stack, "stripe", f"acct_rehearsal_{stack}", livemode=scope.stripe.mode == "live")
         if scope.clerk:
+            # The dashboard's part of the instance: its social connections and the primary domain it has.
+            dashboard: dict[str, Any] = {}
             declared = document.clerk.oauth_providers if document.clerk else None
-            social = (
-                {"social": [p.model_dump(exclude_none=True) for p in declared]}
-                if declared is not None
-                else {}
-            )
+            if declared is not None:
+                dashboard["social"] = [p.model_dump(exclude_none=True) for p in declared]
+            domains = (document.clerk.domains if document.clerk else None) or []
+            primary = next((d.name for d in domains if d.primary), None)
+            if primary is not None:
+                dashboard["primary_domain"] = primary
             made.add(
                 stack,
                 "clerk",
                 scope.clerk.instance,
                 livemode=scope.clerk.environment == "production",
-                **social,
+                **dashboard,
             )
         if scope.vapi:
             made.add(stack, "vapi", f"org_{scope.vapi.org_id}", external_id=scope.vapi.org_id)

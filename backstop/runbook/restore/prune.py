@@ -2,8 +2,8 @@
 declare, exactly those `backstop drift` lists as unmanaged (`.backstopignore` keeps some).
 
 Stripe products are archived (`active=false`) and meters deactivated, never deleted; every other object
-is deleted. Vapi squads
-go before the assistants they name, and assistants before their tools.
+is deleted (Clerk domains: satellites only). Vapi squads go before the assistants they name, and
+assistants before their tools.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ ORDER = [
     ("clerk", "redirect_urls"),
     ("clerk", "jwt_templates"),
     ("clerk", "allowlist_identifiers"),
+    ("clerk", "domains"),
     ("vapi", "squads"),
     ("vapi", "assistants"),
     ("vapi", "tools"),
@@ -100,6 +101,11 @@ async def _clerk(session: StackSession, _: DesiredState, extras: list[Extra]) ->
             for item in await api.list_all(collection) if wanted else []:
                 if natural(item) in wanted and await api.delete(collection, item["id"]):
                     removed.append(Extra("clerk", collection, natural(item)))
+        names = _wanted(extras, "clerk", "domains")
+        for domain in await api.domains() if names else []:
+            # Only satellites: the primary domain is never listed as unmanaged, and Clerk can't delete it.
+            if domain["is_satellite"] and domain["name"] in names and await api.delete_domain(domain["id"]):
+                removed.append(Extra("clerk", "domains", domain["name"]))
         urls = _wanted(extras, "clerk", "webhook_endpoints")
         link = await api.svix_url(ensure_app=False) if urls else None
         if link is not None:

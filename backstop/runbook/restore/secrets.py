@@ -46,9 +46,10 @@ def rotation_urns(stack: str, unknown: set[str]) -> list[str]:
 
 
 def followed_source(var: EnvVar, stack: str) -> tuple[str, str] | None:
-    """(stack, output path) of the secret a variable follows."""
+    """(stack, output path) of the signing secret a variable follows (None for config secrets, inline
+    values and object ids: an id is always known, so its follower is always declared and written)."""
     source = var.value_from
-    if source is None or source.secret is not None:
+    if source is None or not source.follows_secret:
         return None
     if source.stack_output is not None:
         return source.stack_output.stack, source.stack_output.output

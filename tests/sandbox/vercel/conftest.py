@@ -156,6 +156,13 @@ def derrimut(sandbox: SandboxProcess) -> Json:
     return created
 
 
+def prod_squad_id(sandbox: SandboxProcess) -> str:
+    """The id of prod's Vapi squad in the derrimut fixture (NEXT_PUBLIC_VAPI_SQUAD_ID holds it)."""
+    squads = sandbox.dump()["vapi"]["org_derrimut"]["squads"].values()
+    found: str = next(s["id"] for s in squads if s["name"] == "Derrimut voice agent")
+    return found
+
+
 def stored_project(sandbox: SandboxProcess) -> Json:
     project: Json = sandbox.dump()["vercel"][TEAM]["projects"][PROJECT_ID]
     return project

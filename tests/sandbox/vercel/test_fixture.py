@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from sandbox.core.accounts import keys
-from sandbox.vercel.fixtures import WORKFLOW_ID
-from tests.sandbox.vercel.conftest import PROJECT, TEAM, Json, VercelSdk, stored_project
+from tests.sandbox.vercel.conftest import PROJECT, TEAM, Json, VercelSdk, prod_squad_id, stored_project
 from tests.support import SandboxProcess
 
 
@@ -19,7 +18,7 @@ def test_the_platform_project_and_its_env_vars(
     for env in envs:
         targets.setdefault(env["key"], []).append(tuple(env["target"]))
     assert sorted(targets["CONVEX_DEPLOY_KEY"]) == [("preview",), ("production",)]
-    assert targets["NEXT_PUBLIC_VAPI_WORKFLOW_ID"] == [("production", "preview", "development")]
+    assert targets["NEXT_PUBLIC_VAPI_SQUAD_ID"] == [("production", "preview", "development")]
     for key in (
         "CLERK_SECRET_KEY",
         "CLERK_WEBHOOK_SECRET",
@@ -37,14 +36,12 @@ def test_the_platform_project_and_its_env_vars(
     }
 
     stored = {(e["key"], tuple(e["target"])): e for e in stored_project(sandbox)["env"]}
+    squad_id = prod_squad_id(sandbox)
     assert (
-        stored[("NEXT_PUBLIC_VAPI_WORKFLOW_ID", ("production", "preview", "development"))]["value"]
-        == WORKFLOW_ID
-    )
+        stored[("NEXT_PUBLIC_VAPI_SQUAD_ID", ("production", "preview", "development"))]["value"] == squad_id
+    ), "the app starts prod's voice agent"
     assert stored[("STRIPE_SECRET_KEY", ("production",))]["value"] == keys("stripe")["acct_derrimut_prod"]
     assert stored[("CLERK_SECRET_KEY", ("preview",))]["value"] == keys("clerk")["ins_derrimut_staging"]
     obvious_fakes = ("sandbox", ".convex.cloud", "5a4db0c5-0000-4000-8000-")
-    assert all(
-        any(m in e["value"] for m in obvious_fakes) or e["value"] == WORKFLOW_ID for e in stored.values()
-    )
+    assert all(any(m in e["value"] for m in obvious_fakes) or e["value"] == squad_id for e in stored.values())
     assert len(stored_project(sandbox)["link"]["deployHooks"]) == 1

@@ -12,6 +12,7 @@ from tests.sandbox.vercel.conftest import (
     TEAM,
     Json,
     VercelSdk,
+    prod_squad_id,
     stored_env,
     stored_project,
 )
@@ -136,8 +137,8 @@ def test_list_encrypts_unless_decrypt_and_never_shows_sensitive_values(
     encrypted = {tuple(e["target"]): e for e in by_key(plain["value"]["envs"], "NEXT_PUBLIC_CONVEX_URL")}
     assert "convex.cloud" not in encrypted[("production",)]["value"]
     assert encrypted[("production",)]["decrypted"] is False
-    [workflow] = by_key(plain["value"]["envs"], "NEXT_PUBLIC_VAPI_WORKFLOW_ID")
-    assert workflow["value"] == "e13b1b19-3cd5-42ab-ba5d-7c46bf989a6e", "plain vars read back as they are"
+    [squad] = by_key(plain["value"]["envs"], "NEXT_PUBLIC_VAPI_SQUAD_ID")
+    assert squad["value"] == prod_squad_id(sandbox), "plain vars read back as they are"
 
 
 def test_get_one_decrypts_except_sensitive(
