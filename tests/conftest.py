@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,6 +52,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return rank.get(item.nodeid.split("::", 1)[0], len(rank))
 
     items.sort(key=key)  # stable: tests keep their order within a module, and other modules theirs
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _audit_log_outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Commands a test runs in-process append to BACKSTOP_AUDIT_LOG: never the repository's own log."""
+    saved = os.environ.get("BACKSTOP_AUDIT_LOG")
+    os.environ["BACKSTOP_AUDIT_LOG"] = str(tmp_path_factory.mktemp("audit") / "audit-log.jsonl")
+    yield
+    if saved is None:
+        os.environ.pop("BACKSTOP_AUDIT_LOG", None)
+    else:
+        os.environ["BACKSTOP_AUDIT_LOG"] = saved
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -206,12 +206,15 @@ def read_live(
     vercel_projects: list[str],
     vercel_team: str | None,
     vendors: frozenset[str] = VENDORS,
+    values: bool = True,
 ) -> Capture:
     """The live configuration inside the stack's scope, as a desired-state document (not yet validated);
     only `vendors` are read (Stripe's key is required when Stripe is one of them). The current document's
-    smoke and data checks and recovery targets are kept as they are: they are not live configuration."""
+    smoke and data checks and recovery targets are kept as they are: they are not live configuration.
+    `values` False skips reading Vercel variables' values one by one (drift's unmanaged check compares
+    names and targets only)."""
     current = _current(session)
-    captured = _read_vendors(session, current, vercel_projects, vercel_team, vendors)
+    captured = _read_vendors(session, current, vercel_projects, vercel_team, vendors, values)
     for section in ("checks", "verify", "targets"):
         if isinstance(current.get(section), list | dict):
             captured.document[section] = current[section]
@@ -224,6 +227,7 @@ def _read_vendors(
     vercel_projects: list[str],
     vercel_team: str | None,
     vendors: frozenset[str],
+    values: bool = True,
 ) -> Capture:
     stack_name = session.name
     conn = session_connections(session)
@@ -265,7 +269,7 @@ def _read_vendors(
 
         async def read_vercel() -> CapturedVercel:
             async with connections.vercel_api(settings) as api:
-                return await capture_vercel(api, projects, result.followable)
+                return await capture_vercel(api, projects, result.followable, values)
 
         vercel = asyncio.run(read_vercel())
         document["vercel"] = vercel.section

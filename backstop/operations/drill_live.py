@@ -3,7 +3,7 @@
 Only a stack no rule of approvals.yaml protects, with a test-mode Stripe key and a development Clerk
 instance (staging), and with the name of who approved it. A safety backup first; the scenario's subset of
 the objects the stack manages broken through the vendors' public APIs (runbook/drill/live.py); detected
-by drift, decided, restored by `backstop restore` and verified by the restore's own clean refresh preview.
+by drift, decided, restored by `backstop restore` and verified by the restore's own clean verification.
 For scenarios A and B a stack with a Convex deployment loses its database too (every table emptied, or
 one critical table corrupted, by an import through the deployment's API), restored by `db restore` from
 the database backup taken just before and verified by an export.

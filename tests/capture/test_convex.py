@@ -68,3 +68,11 @@ def test_wiring_to_an_endpoint_the_capture_doesnt_declare_falls_back_to_a_secret
     by_name = {entry["name"]: entry for entry in captured.section["env"]}
     assert by_name["STRIPE_WEBHOOK_SECRET"]["value_from"] == {"secret": "convex-billing-secret"}
     assert captured.secrets["convex-billing-secret"] == "whsec_canary_live"
+
+
+def test_a_followed_signing_secret_stays_out_of_the_document_whatever_its_name() -> None:
+    current = {"env": [{"key": "hook", "name": "HOOK", "value_from": {"output": "clerk.old.secret"}}]}
+    captured = asyncio.run(capture(Api({"HOOK": "whsec_canary_hook"}), current))  # type: ignore[arg-type]
+    (entry,) = captured.section["env"]
+    assert entry["value_from"] == {"secret": "convex-hook"} and "value" not in entry
+    assert captured.secrets == {"convex-hook": "whsec_canary_hook"}

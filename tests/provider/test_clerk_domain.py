@@ -85,6 +85,9 @@ def test_the_primary_is_adopted_never_created_renamed_on_adoption_or_deleted(san
         with pytest.raises(Exception) as caught:
             await engine.create("clerk-domain-main", {**PRIMARY, "primary": False})
         assert "declare it with `primary: true`" in str(caught.value)
+        with pytest.raises(Exception) as caught:
+            await engine.update(resource_id, PRIMARY, {**PRIMARY, "name": "derrimut.example.com"})
+        assert "Backstop never renames a primary domain" in str(caught.value)
         proxied = {**PRIMARY, "proxyUrl": "https://derrimut247.com.au/__clerk"}
         await engine.update(resource_id, PRIMARY, proxied)
         await engine.delete(resource_id, proxied)

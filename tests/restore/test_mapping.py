@@ -39,6 +39,16 @@ def test_the_committed_mapping_rewrites_prod_for_staging() -> None:
     assert mapped["scope"] == DOCUMENT["scope"] and mapped["stack"] == "prod", "merge sets the target's"
 
 
+def test_the_source_instances_primary_domain_never_reaches_the_target() -> None:
+    mapping = load_mapping(ROOT / "mappings" / "prod-to-staging.yaml")
+    domains = [
+        {"key": "primary", "name": "derrimut247.com.au", "primary": True},
+        {"key": "kids", "name": "derrimutkids.com.au"},
+    ]
+    mapped = apply(mapping, {**DOCUMENT, "clerk": {"domains": domains}})
+    assert mapped["clerk"]["domains"] == [{"key": "kids", "name": "derrimutkids.com.au"}]
+
+
 def test_set_paths_reach_into_lists(tmp_path: Path) -> None:
     path = tmp_path / "m.yaml"
     path.write_text("source: prod\ntarget: staging\nset:\n  vapi.assistants[*].name: 'staging-{value}'\n")

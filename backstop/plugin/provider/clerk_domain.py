@@ -2,8 +2,9 @@
 
 A satellite is adopted by name or created; renamed and moved to or off a proxy in place; deleted when the
 document drops it. The primary domain is made with the instance: it is adopted only when its name is the
-declared one (a different live primary is an error, never silently renamed), updated in place when the
-document changes it, and left alone when the document drops it. Clerk has no GET of one domain: every read
+declared one, and never renamed (a different name, on adoption or later, is an error: a typo or an older
+backup must not move production's sign-in); its proxy is set in place; it is left alone when the document
+drops it. Clerk has no GET of one domain: every read
 is the list.
 """
 
@@ -66,6 +67,13 @@ class DomainHandler(ClerkHandler):
         live = await self._by_id(resource_id)
         if live is None:
             raise LookupError(f"Clerk domain {resource_id} is gone; run `pulumi refresh` and retry")
+        if spec.primary and live["name"] != spec.name:
+            raise ProviderError(
+                f"{self.token}: the primary domain of {spec.instance_id} is {live['name']}, not {spec.name}: "
+                "Backstop never renames a primary domain (a typo, or an older backup, would move "
+                "production's sign-in); rename it in Clerk's dashboard if that is meant, then declare the "
+                "new name; nothing was changed"
+            )
         return await self._converge(live, spec)
 
     async def delete(self, resource_id: str, state: Json) -> None:

@@ -53,7 +53,8 @@ async def capture(
             entry["value_from"] = {"output": output}
         elif wiring.get("stack_output"):
             entry["value_from"] = wiring
-        elif looks_secret(name):
+        elif looks_secret(name) or str(wiring.get("output") or "").endswith(".secret"):
+            # A followed signing secret whose endpoint isn't captured is still a secret, whatever its name.
             # A config key another section may share (Vercel's) is never overwritten with this value.
             own = str(wiring.get("secret") or "")
             config_key = own if own.startswith("convex-") else f"convex-{key}"

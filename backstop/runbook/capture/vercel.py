@@ -46,13 +46,40 @@ def _key(item: dict[str, Any], taken: set[str]) -> str:
     return candidate
 
 
+VALUE_READS = 8
+"""Variables whose values are read at once (one GET each: the listing holds them encrypted)."""
+
+
 async def capture(
-    api: VercelApi, projects: list[str], followable: Mapping[str, str] | None = None
+    api: VercelApi,
+    projects: list[str],
+    followable: Mapping[str, str] | None = None,
+    values: bool = True,
 ) -> Captured:
-    """`followable`: live id → output path, of the objects the captured document declares."""
+    """`followable`: live id → output path, of the objects the captured document declares. `values` False:
+    names, targets and kinds only, no value read (what drift's unmanaged check compares); every readable
+    variable is then written as following a config key, and no secret is collected."""
     follows = dict(followable or {})
     result = Captured({"projects": []})
     listed = await asyncio.gather(*(api.env_vars(project) for project in projects))
+    readable = [
+        (project, item["id"])
+        for project, items in zip(projects, listed, strict=True)
+        for item in items
+        if values
+        and item.get("type") != "sensitive"
+        and targets_of(item)
+        and not item.get("customEnvironmentIds")
+    ]
+    gate = asyncio.Semaphore(VALUE_READS)
+
+    async def value_of(project: str, env_id: str) -> str | None:
+        async with gate:
+            found = await api.env_var(project, env_id)
+        return (found or {}).get("value")
+
+    read = await asyncio.gather(*(value_of(project, env_id) for project, env_id in readable))
+    value_by_id = dict(zip(readable, read, strict=True))
     keys: set[str] = set()  # across projects: a key names the variable's resource and its config secret
     for project, items in zip(projects, listed, strict=True):
         env: list[dict[str, Any]] = []
@@ -76,8 +103,10 @@ async def capture(
                     f"vercel {item['key']} ({', '.join(targets)}) in {project}: sensitive, so Vercel never "
                     f"returns it; set it with `pulumi config set --secret {config_key} <value>`"
                 )
+            elif not values:
+                entry["value_from"] = {"secret": config_key}
             else:
-                value = (await api.env_var(project, item["id"]) or {}).get("value")
+                value = value_by_id.get((project, item["id"]))
                 if value is None:
                     result.not_captured.append(
                         f"vercel {item['key']} in {project}: its value could not be read"

@@ -1,8 +1,9 @@
 """Cross-stack restore: a backup's desired state rewritten for another environment.
 
 A mapping file says how values differ between two stacks (URLs, deployment names, name prefixes), which
-sections don't carry over, and nothing else: the target keeps its own scope, config, secrets and URNs,
-and `secure:` values are never copied across stacks (a document holds only references to them).
+sections don't carry over, and nothing else: the target keeps its own scope, config, secrets and URNs
+(and its Clerk instance's primary domain: the source's is never declared on the target), and `secure:`
+values are never copied across stacks (a document holds only references to them).
 """
 
 from __future__ import annotations
@@ -85,6 +86,10 @@ def apply(mapping: Mapping, document: dict[str, Any]) -> dict[str, Any]:
     }
     for path, value in mapping.set.items():
         _set(mapped, _steps(path), value)
+    clerk = mapped.get("clerk")
+    if isinstance(clerk, dict) and isinstance(clerk.get("domains"), list):
+        # A primary domain is its instance's own, as the scope is: the target's document keeps its own.
+        clerk["domains"] = [d for d in clerk["domains"] if not (isinstance(d, dict) and d.get("primary"))]
     return mapped
 
 
