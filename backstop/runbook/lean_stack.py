@@ -1,7 +1,8 @@
 """The Automation API stack without the reads the library makes after each engine run.
 
 After `up`, the Automation API runs `pulumi stack output` twice (plain, then with secrets) and
-`pulumi stack history` once; after `refresh`, `stack history` once. Each of those CLI runs loads the state
+`pulumi stack history` once; after `refresh`, `stack history` once; and every read of the outputs runs
+`stack output` twice. Each of those CLI runs loads the state
 and derives the passphrase key (about 0.2 s of CPU apiece): three to five of them per restore, and more
 in a drill. Backstop reads a stack's outputs only when it needs them (`StackSession.outputs`), so here an
 update's outputs are left empty and its summary is built from the engine's own summary event.
@@ -9,9 +10,10 @@ update's outputs are left empty and its summary is built from the engine's own s
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pulumi import automation as auto
 
@@ -31,7 +33,16 @@ class LeanStack(auto.Stack):
         return self._lean("refresh", super().refresh, options)
 
     def outputs(self) -> auto.OutputMap:
-        return {} if self._run is not None else super().outputs()
+        """One `pulumi stack output` run, not the library's two: its masked run only tells secret outputs
+        apart, which Backstop never asks (every value comes back as not secret)."""
+        if self._run is not None:
+            return {}
+        workspace = cast(auto.LocalWorkspace, self.workspace)
+        result = workspace._run_pulumi_cmd_sync(
+            ["stack", "output", "--json", "--show-secrets", "--stack", self.name]
+        )
+        values: dict[str, Any] = json.loads(result.stdout or "{}")
+        return {key: auto.OutputValue(value=value, secret=False) for key, value in values.items()}
 
     def info(self, show_secrets: bool = True) -> auto.UpdateSummary | None:
         return self._run if self._run is not None else super().info(show_secrets)
