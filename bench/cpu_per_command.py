@@ -115,6 +115,22 @@ def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return runs[len(runs) // 2]
 
 
+def summed(name: str, per_stack: dict[str, dict[str, Any]], width: int) -> dict[str, Any]:
+    """One command's runs over the stacks added up (they run one after the other), printed on one line."""
+    runs = per_stack.values()
+    total = {
+        "cpu": sum(r["cpu"] for r in runs),
+        "wall": sum(r["wall"] for r in runs),
+        "by_kind": {
+            k: sum(r["by_kind"].get(k, 0.0) for r in runs)
+            for k in sorted({k for r in runs for k in r["by_kind"]})
+        },
+    }
+    parts = ", ".join(f"{k} {v:.2f}" for k, v in total["by_kind"].items() if v >= 0.05)
+    print(f"{name:{width}} {total['cpu']:6.2f} CPU-s  {total['wall']:5.1f} s  ({parts})", flush=True)
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -143,17 +159,7 @@ def main() -> None:
                         for _ in range(args.repeat)
                     ]
                     per_stack[stack] = median_run(runs)
-                total = {
-                    "cpu": sum(r["cpu"] for r in per_stack.values()),
-                    "wall": sum(r["wall"] for r in per_stack.values()),
-                    "by_kind": {
-                        k: sum(r["by_kind"].get(k, 0.0) for r in per_stack.values())
-                        for k in sorted({k for r in per_stack.values() for k in r["by_kind"]})
-                    },
-                }
-                results["commands"][name] = {"stacks": per_stack, "total": total}
-                parts = ", ".join(f"{k} {v:.2f}" for k, v in total["by_kind"].items() if v >= 0.05)
-                print(f"{name:48} {total['cpu']:6.2f} CPU-s  {total['wall']:5.1f} s  ({parts})", flush=True)
+                results["commands"][name] = {"stacks": per_stack, "total": summed(name, per_stack, 48)}
     bare = results["commands"]["pulumi preview --refresh --expect-no-changes"]["total"]["cpu"]
     drift = results["commands"]["backstop drift"]["total"]["cpu"]
     results["drift_over_bare_preview"] = round(drift / bare, 2)

@@ -24,7 +24,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.cpu_per_command import install_shims, measure, median_run  # noqa: E402
+from bench.cpu_per_command import install_shims, measure, median_run, summed  # noqa: E402
 from bench.support import STACKS, derrimut_applied, scenario_a  # noqa: E402
 from tests.support import VENV_BIN  # noqa: E402
 
@@ -87,15 +87,7 @@ def main() -> None:
     results: dict[str, Any] = {"commands": {}}
     for name, per_stack in runs.items():
         medians = {stack: median_run(r) for stack, r in per_stack.items()}
-        kinds = sorted({k for r in medians.values() for k in r["by_kind"]})
-        total = {
-            "cpu": sum(r["cpu"] for r in medians.values()),
-            "wall": sum(r["wall"] for r in medians.values()),
-            "by_kind": {k: sum(r["by_kind"].get(k, 0.0) for r in medians.values()) for k in kinds},
-        }
-        results["commands"][name] = {"stacks": medians, "total": total}
-        parts = ", ".join(f"{k} {v:.2f}" for k, v in total["by_kind"].items() if v >= 0.05)
-        print(f"{name:40} {total['cpu']:6.2f} CPU-s  {total['wall']:5.1f} s  ({parts})", flush=True)
+        results["commands"][name] = {"stacks": medians, "total": summed(name, medians, 40)}
     restore = results["commands"][RESTORE]["total"]["cpu"]
     bare = results["commands"][BARE]["total"]["cpu"]
     results["restore_over_bare_up"] = round(restore / bare, 2)

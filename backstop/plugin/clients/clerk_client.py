@@ -21,6 +21,8 @@ API_VERSION = "2025-11-10"
 PAGE = 500
 """Clerk's largest `limit`."""
 Listable = Literal["redirect_urls", "jwt_templates", "allowlist_identifiers"]
+Writable = Listable | Literal["domains"]
+"""Domains are written like the others, but have no GET of one and no paginated list (`domains()`)."""
 EXISTS = frozenset({"form_identifier_exists", "form_already_exists", "duplicate_record"})
 """The codes Clerk answers a create with when the natural key is taken."""
 
@@ -80,15 +82,15 @@ class ClerkApi:
             return None
         return found
 
-    async def create(self, collection: Listable, body: Json) -> Json:
+    async def create(self, collection: Writable, body: Json) -> Json:
         created: Json = await self.call("POST", f"/{collection}", body)
         return created
 
-    async def update(self, collection: Listable, object_id: str, body: Json) -> Json:
+    async def update(self, collection: Writable, object_id: str, body: Json) -> Json:
         updated: Json = await self.call("PATCH", f"/{collection}/{object_id}", body)
         return updated
 
-    async def delete(self, collection: Listable, object_id: str) -> bool:
+    async def delete(self, collection: Writable, object_id: str) -> bool:
         """False when it was already gone."""
         try:
             await self.call("DELETE", f"/{collection}/{object_id}")
@@ -101,22 +103,6 @@ class ClerkApi:
         listed = await self.call("GET", "/domains")
         found: list[Json] = listed.get("data", []) if isinstance(listed, dict) else listed
         return found
-
-    async def create_domain(self, body: Json) -> Json:
-        created: Json = await self.call("POST", "/domains", body)
-        return created
-
-    async def update_domain(self, domain_id: str, body: Json) -> Json:
-        updated: Json = await self.call("PATCH", f"/domains/{domain_id}", body)
-        return updated
-
-    async def delete_domain(self, domain_id: str) -> bool:
-        """False when it was already gone."""
-        try:
-            await self.call("DELETE", f"/domains/{domain_id}")
-        except NotFound:
-            return False
-        return True
 
     # The instance and its settings
     async def instance(self) -> Json:

@@ -48,7 +48,7 @@ class DomainHandler(ClerkHandler):
             if spec.proxy_url is not None:
                 body["proxy_url"] = spec.proxy_url
             try:
-                live = await self.ctx.clerk.create_domain(body)
+                live = await self.ctx.clerk.create("domains", body)
             except ClerkApiError as exc:
                 # A create whose answer was lost was retried: the domain is ours already.
                 live = await self._named(spec.name) if exc.already_exists else None
@@ -82,7 +82,7 @@ class DomainHandler(ClerkHandler):
             return
         await self.in_scope(state.get("instance_id"))
         self.ctx.listings.invalidate(LISTING)
-        await self.ctx.clerk.delete_domain(resource_id)
+        await self.ctx.clerk.delete("domains", resource_id)
 
     async def _converge(self, live: Json, spec: DomainSpec) -> Json:
         body: Json = {}
@@ -91,7 +91,7 @@ class DomainHandler(ClerkHandler):
         if (live.get("proxy_url") or None) != spec.proxy_url:
             body["proxy_url"] = spec.proxy_url  # null goes back to DNS
         if body:
-            live = await self.ctx.clerk.update_domain(live["id"], body)
+            live = await self.ctx.clerk.update("domains", live["id"], body)
             self.ctx.listings.invalidate(LISTING)
         return await self._outputs(live)
 

@@ -104,7 +104,11 @@ async def _clerk(session: StackSession, _: DesiredState, extras: list[Extra]) ->
         names = _wanted(extras, "clerk", "domains")
         for domain in await api.domains() if names else []:
             # Only satellites: the primary domain is never listed as unmanaged, and Clerk can't delete it.
-            if domain["is_satellite"] and domain["name"] in names and await api.delete_domain(domain["id"]):
+            if (
+                domain["is_satellite"]
+                and domain["name"] in names
+                and await api.delete("domains", domain["id"])
+            ):
                 removed.append(Extra("clerk", "domains", domain["name"]))
         urls = _wanted(extras, "clerk", "webhook_endpoints")
         link = await api.svix_url(ensure_app=False) if urls else None
