@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import sys
 from typing import Any
 
@@ -53,7 +54,19 @@ async def serve(engine: str, args: list[str], provider: VercelProvider) -> None:
     await server.start()
     sys.stdout.write(f"{port}\n")
     sys.stdout.flush()
-    await server.wait_for_termination()
+    orphaned = asyncio.create_task(_engine_gone(os.getppid()))
+    serving = asyncio.create_task(server.wait_for_termination())
+    await asyncio.wait({orphaned, serving}, return_when=asyncio.FIRST_COMPLETED)
+    if orphaned.done():
+        await server.stop(grace=None)
+    serving.cancel()
+
+
+async def _engine_gone(engine_pid: int, interval: float = 0.5) -> None:
+    """Returns once the engine that started the double is gone: an engine killed with SIGKILL (as the kill
+    trials do) can't stop its plugins, and an orphaned double would serve on after every such run."""
+    while os.getppid() == engine_pid:
+        await asyncio.sleep(interval)
 
 
 def main() -> None:
