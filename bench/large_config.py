@@ -250,6 +250,18 @@ def main() -> None:
                 "(d) refresh --preview-only": lambda: per_stack(
                     engine, "(d) refresh --preview-only", ["refresh", "--preview-only"], {}
                 ),
+                "(d) refresh --preview-only, --parallel 32": lambda: per_stack(
+                    engine,
+                    "(d) refresh --preview-only, --parallel 32",
+                    ["refresh", "--preview-only"],
+                    {"PULUMI_PARALLEL": "32"},
+                ),
+                "(d) backstop drift, unchanged, --parallel 32": lambda: per_stack(
+                    engine,
+                    "(d) backstop drift, unchanged, --parallel 32",
+                    ["backstop", "drift", "--json"],
+                    {"PULUMI_PARALLEL": "32"},
+                ),
                 "(a) refresh, batched": lambda: preview(engine, "(a) refresh, batched", {}),
                 "(a) refresh, per-object": lambda: preview(engine, "(a) refresh, per-object", PER_OBJECT),
                 "(c) capture": lambda: capture(engine, work),
@@ -261,6 +273,12 @@ def main() -> None:
                 ),
                 "(b) restore, per-object, two phases": lambda: two_phase_restore(
                     engine, sandbox, "(b) restore, per-object, two phases", PER_OBJECT
+                ),
+                "zero latency: (d) refresh --preview-only": lambda: per_stack(
+                    engine, "zero latency: (d) refresh --preview-only", ["refresh", "--preview-only"], {}
+                ),
+                "zero latency: (d) backstop drift, unchanged": lambda: per_stack(
+                    engine, "zero latency: (d) backstop drift, unchanged", ["backstop", "drift", "--json"], {}
                 ),
                 "zero latency: (a) refresh, batched": lambda: preview(
                     engine, "zero latency: (a) refresh, batched", {}

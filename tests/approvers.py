@@ -94,3 +94,22 @@ def forge(folder: Path, signer: str, **fields: Any) -> Path:
     path = folder / f"forged-{payload.nonce[:8]}.json"
     path.write_text(ApprovalFile(approval=payload, signature=sign(payload.canonical(), key(signer))).text())
     return path
+
+
+def without_eli(text: str) -> str:
+    """The committed file with Eli Lead (and his key) removed, Dana taking on his role."""
+    start = text.index("  Eli Lead:\n")
+    end = text.index("  Sam Dev:\n")
+    dana = "  Dana Cto:\n    roles: [cto]\n"
+    assert dana in text
+    return (text[:start] + text[end:]).replace(dana, "  Dana Cto:\n    roles: [cto, eng-lead]\n")
+
+
+def commit_approvals(folder: Path, text: str, message: str) -> str:
+    (folder / "approvals.yaml").write_text(text)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "add", "approvals.yaml"], cwd=folder, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", message], cwd=folder, check=True)
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=folder, check=True, capture_output=True, text=True
+    ).stdout.strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,6 +44,23 @@ SLOWEST_FIRST = (
     "tests/commands/test_backup_drift.py",
     "tests/commands/test_db.py",
 )
+
+
+ONE_WORKER = ("tests/sandbox/vapi/",)
+"""Folders whose modules share one xdist worker: the official Vapi SDK builds ~1,600 pydantic models the
+first time a client is used (about 22 CPU-seconds), once per process that uses it."""
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling  # type: ignore[import-untyped]
+
+    class Grouped(LoadFileScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return next((f for f in ONE_WORKER if nodeid.startswith(f)), None) or super()._split_scope(nodeid)
+
+    return Grouped(config, log)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

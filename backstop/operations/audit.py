@@ -15,7 +15,10 @@ backups of both kinds and counts them apart).
 `audit verify` checks the chain, each stack's head in its state backend, an approval for every change of
 a protected stack (LIVE_CHANGES: the operations that change live vendor objects or data; backups and
 prune write only backups and need none, and a refused record changed nothing), and the engine's own
-history for `pulumi destroy` runs, which never run the program."""
+history for `pulumi destroy` runs, which never run the program. A live change's record names the
+approvals.yaml its command read (`approvals_sha256`), and is checked against that version: today's file,
+or the one the project's git history holds, so a key revoked or a rule tightened since doesn't turn an
+earlier, rightly approved change into a problem."""
 
 from __future__ import annotations
 
@@ -26,11 +29,12 @@ from typing import Any
 from pulumi import automation as auto
 
 from backstop.operations.console import err
-from backstop.runbook.approvals.authorize import matrix, used
+from backstop.runbook.approvals.authorize import used
 from backstop.runbook.approvals.check import Refused
-from backstop.runbook.approvals.matrix import Kind, Matrix
+from backstop.runbook.approvals.matrix import FILE, Kind, Matrix
+from backstop.runbook.approvals.matrix_history import MatrixVersions, current_digest
 from backstop.runbook.audit_log import HEAD_TAG, actor, append, head_problem, log_path, read_chain
-from backstop.runbook.workspace import pulumi_cli
+from backstop.runbook.workspace import PROJECT_DIR, pulumi_cli
 
 KINDS: dict[str, Kind] = {"db restore": "database", "db backup": "database"}
 """The kind of change each operation makes (configuration unless listed; a live drill's depends on its
@@ -56,11 +60,13 @@ def done(
     (LIVE_CHANGES) carries the approval this process used on the stack (else `approved_by`, the name an
     unprotected stack's `--approved-by` gave); a backup taken inside one doesn't repeat it. `details` adds
     fields of the operation's own (a drill's scenario, say)."""
-    mine = [p for p in used() if p.expected.stack == stack] if operation in LIVE_CHANGES else []
+    live = operation in LIVE_CHANGES
+    mine = [p for p in used() if p.expected.stack == stack] if live else []
     approvals = [a for p in mine if (a := p.audit()) is not None]
     signed_by = mine[-1].approved_by if mine else None
     _append(
         {
+            **({"approvals_sha256": current_digest(PROJECT_DIR)} if live else {}),
             "operation": operation,
             "stack": stack,
             "kind": kind or KINDS.get(operation, "configuration"),
@@ -147,9 +153,9 @@ def verify() -> Verdict:
     verdict = Verdict(len(records))
     if broken is not None:
         verdict.problems.append(f"{path}: record {broken.seq}: {broken.reason}")
-    rules = matrix()
+    versions = MatrixVersions(PROJECT_DIR)
     for record in records:
-        problem = _approval_problem(record, rules)
+        problem = _checked_against(record, versions)
         if problem:
             verdict.problems.append(f"{path}: record {record['seq']}: {problem}")
     for stack in sorted({str(r.get("stack")) for r in records}):
@@ -170,6 +176,22 @@ def verify() -> Verdict:
                     "history; a destroy never runs the program, so no approval was checked)"
                 )
     return verdict
+
+
+def _checked_against(record: dict[str, Any], versions: MatrixVersions) -> str | None:
+    """The record checked against the approvals.yaml its command checked it against (by digest: today's,
+    or the version git holds), so a key or a rule changed since doesn't make an old record a problem."""
+    if record.get("operation") not in LIVE_CHANGES or record.get("result") == REFUSED:
+        return None
+    sha256 = record.get("approvals_sha256")
+    version = versions.get(str(sha256) if sha256 else None)
+    if version is None:
+        return (
+            f"checked against an approvals.yaml (sha256 {str(sha256)[:12]}…) that is neither today's nor "
+            "any version in the project's git history: its approval can't be checked"
+        )
+    problem = _approval_problem(record, version.matrix)
+    return f"{problem} ({version.where})" if problem and version.where != FILE else problem
 
 
 def _approval_problem(record: dict[str, Any], rules: Matrix) -> str | None:

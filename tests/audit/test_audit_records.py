@@ -7,14 +7,19 @@ fail. A refusal on a stack the backend doesn't hold is not recorded."""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pulumi import automation as auto
 
 from backstop.operations import audit
 from backstop.runbook.approvals.check import Refused
+from backstop.runbook.approvals.matrix import digest, parse_matrix
 from backstop.runbook.audit_log import HEAD_TAG, read_chain
+from tests.approvers import commit_approvals, without_eli
+from tests.support import ROOT
 
 NONCE = "0123456789abcdef0123456789abcdef"
 
@@ -146,3 +151,44 @@ def test_a_live_drill_names_its_approver_and_scenario(backend: Backend, tmp_path
     (record,) = records(tmp_path)
     assert (record["approved_by"], record["scenario"], record["changes"]) == ("Sam Dev", "D", {"broken": 5})
     assert audit.verify().problems == [], "staging needs no approval"
+
+
+def test_a_record_is_checked_against_the_approvals_yaml_its_command_read(
+    backend: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    team = (ROOT / "approvals.yaml").read_text()
+    commit_approvals(project, team, "the team")
+    monkeypatch.setattr(audit, "PROJECT_DIR", project)
+    eli = next(fp for fp, (person, _) in parse_matrix(team, "team").keys().items() if person == "Eli Lead")
+    approval = {"signer": "Eli Lead", "fingerprint": eli, "nonce": NONCE, "digest": "", "subject": "up prod"}
+    pending = SimpleNamespace(
+        expected=SimpleNamespace(stack="prod"), approved_by="Eli Lead", audit=lambda: approval
+    )
+    monkeypatch.setattr(audit, "used", lambda: [pending])
+    log = tmp_path / "audit-log.jsonl"
+
+    audit.done("up", "prod", "ok", changes={"update": 1})
+    assert records(tmp_path)[0]["approvals_sha256"] == digest(team)
+    assert audit.verify().problems == []
+
+    # Eli leaves the team: the change he approved while he held eng-lead stays rightly approved.
+    commit_approvals(project, without_eli(team), "Eli left")
+    assert audit.verify().problems == []
+    # His key approving a change now is a problem.
+    audit.done("up", "prod", "ok", changes={"update": 1})
+    assert audit.verify().problems == [
+        f"{log}: record 2: approved with key {eli}, which approvals.yaml doesn't give Eli Lead"
+    ]
+    # A record checked against a version nobody can find is named.
+    lost = team + "# never committed\n"
+    (project / "approvals.yaml").write_text(lost)
+    audit.done("up", "prod", "ok", changes={"update": 1})
+    (project / "approvals.yaml").write_text(without_eli(team))
+    problems = audit.verify().problems
+    assert problems[1:] == [
+        f"{log}: record 3: checked against an approvals.yaml (sha256 {digest(lost)[:12]}…) "
+        "that is neither today's nor any version in the project's git history: its approval can't be checked"
+    ]

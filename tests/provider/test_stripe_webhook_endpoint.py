@@ -37,11 +37,12 @@ INPUTS: dict[str, Any] = {
 }
 
 
-def provider(sandbox: SandboxProcess) -> BackstopProvider:
+def provider(sandbox: SandboxProcess, batched: bool = True) -> BackstopProvider:
     p = BackstopProvider()
     args = {
         "stripeApiKey": PropertyValue(STRIPE_STAGING_KEY, is_secret=True),
         "stripeBaseUrl": PropertyValue(f"{sandbox.url}/stripe"),
+        "batchedReads": PropertyValue(batched),
     }
     asyncio.run(p.configure(ConfigureRequest({}, args, True, True)))
     return p

@@ -53,6 +53,20 @@ class ListingCache:
                 del self._pending[name]
             raise
 
+    async def find(
+        self,
+        name: str,
+        object_id: str,
+        load: Callable[[], Awaitable[list[Json]]],
+        fetch: Callable[[], Awaitable[Json | None]],
+    ) -> Json | None:
+        """One object of a collection whose listing holds every object there is (Stripe's lists hold
+        archived objects too): absent from the listing means gone, with no GET to confirm it (after a total
+        loss, one 404 per object). With batching off, the object's own GET."""
+        if not self.enabled:
+            return await fetch()
+        return (await self.get(name, load)).get(object_id)
+
     def invalidate(self, name: str) -> None:
         self._pending.pop(name, None)
 

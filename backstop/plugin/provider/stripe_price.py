@@ -61,16 +61,27 @@ class PriceHandler(ResourceHandler):
             if spec.metadata:
                 params["metadata"] = spec.metadata
             live = await stripe.create("prices", params, f"backstop-{uuid.uuid4()}")
-        is_default = await self._set_default(live, spec.is_default)
+        # A price just created is no product's default until made so: no need to read the product.
+        fresh = not same
+        is_default = (
+            False if fresh and not spec.is_default else await self._set_default(live, spec.is_default)
+        )
         return live["id"], outputs(live, is_default)
 
     async def read(self, resource_id: str, state: Json) -> Json | None:
-        listing = await self.ctx.listings.get(LISTING, lambda: self.ctx.stripe.list_all("prices"))
-        live = listing.get(resource_id) or await self.ctx.stripe.get("prices", resource_id)
+        stripe = self.ctx.stripe
+        live = await self.ctx.listings.find(
+            LISTING, resource_id, lambda: stripe.list_all("prices"), lambda: stripe.get("prices", resource_id)
+        )
         if live is None:
             return None
-        products = await self.ctx.listings.get(PRODUCTS, lambda: self.ctx.stripe.list_all("products"))
-        product = products.get(live["product"]) or await self.ctx.stripe.get("products", live["product"])
+        product_id = live["product"]
+        product = await self.ctx.listings.find(
+            PRODUCTS,
+            product_id,
+            lambda: stripe.list_all("products"),
+            lambda: stripe.get("products", product_id),
+        )
         return outputs(live, product is not None and product.get("default_price") == resource_id)
 
     async def update(self, resource_id: str, state: Json, spec: PriceSpec) -> Json:

@@ -50,8 +50,13 @@ class ProductHandler(ResourceHandler):
         return live["id"], outputs(live)
 
     async def read(self, resource_id: str, state: Json) -> Json | None:
-        listing = await self.ctx.listings.get(LISTING, lambda: self.ctx.stripe.list_all("products"))
-        live = listing.get(resource_id) or await self.ctx.stripe.get("products", resource_id)
+        stripe = self.ctx.stripe
+        live = await self.ctx.listings.find(
+            LISTING,
+            resource_id,
+            lambda: stripe.list_all("products"),
+            lambda: stripe.get("products", resource_id),
+        )
         return None if live is None else outputs(live)
 
     async def update(self, resource_id: str, state: Json, spec: ProductSpec) -> Json:

@@ -3,6 +3,7 @@ people who hold each role, with the SSH public keys their approvals are signed w
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Literal
 
@@ -65,13 +66,24 @@ class Matrix(BaseModel):
 
 def load_matrix(path: Path) -> Matrix:
     """The file, validated whole: every problem named with its field, and the reason."""
-    name = str(path)
     try:
-        data = YAML(typ="safe").load(path.read_text())
+        text = path.read_text()
     except OSError as exc:
         raise DesiredStateError(
-            [Problem(name, "", f"cannot read the approvals file: {exc.strerror}")]
+            [Problem(str(path), "", f"cannot read the approvals file: {exc.strerror}")]
         ) from None
+    return parse_matrix(text, str(path))
+
+
+def digest(text: str) -> str:
+    """What an audit record names the approvals.yaml it was checked against by."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def parse_matrix(text: str, name: str) -> Matrix:
+    """approvals.yaml's text (`name` says where it came from), validated whole."""
+    try:
+        data = YAML(typ="safe").load(text)
     except YAMLError as exc:
         raise DesiredStateError([Problem(name, "", f"YAML syntax error: {exc}")]) from None
     if isinstance(data, dict) and isinstance(data.get("people"), dict):
