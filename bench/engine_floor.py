@@ -9,6 +9,8 @@ For each N, in a throwaway project with its own `file://` backend, measures wall
 - `up` creating N in two phases as `backstop restore` runs a large update (phase 1 targets the stack, its
   providers and the --endpoints resources of the secret-bearing stand-in type, with checkpoints; phase 2
   everything with checkpoints skipped),
+- with --total-loss, `pulumi refresh` of N resources whose objects are all gone (the provider's reads say
+  so), with per-step checkpoints and with them skipped,
 - then, with N in the state: `preview --refresh --expect-no-changes`, `refresh --preview-only` (no program)
   and `preview` (no refresh: mostly the program and the engine's diff),
 and the program's own CPU where it ran (sampled from /proc while it lives). Writes
@@ -133,7 +135,9 @@ class ProgramCpu:
             self._done.wait(0.2)
 
 
-def measure(work: Path, n: int, endpoints: int, checkpointed: bool) -> dict[str, Any]:
+def measure(
+    work: Path, n: int, endpoints: int, checkpointed: bool, total_loss: bool = False
+) -> dict[str, Any]:
     rows: dict[str, Any] = {}
 
     def fresh(name: str) -> Project:
@@ -165,6 +169,18 @@ def measure(work: Path, n: int, endpoints: int, checkpointed: bool) -> dict[str,
         "phase 2": second,
     }
     print(f"  N={n} up, two phases: {rows['up, two phases']}", flush=True)
+    if total_loss:
+        # A refresh after every object was lost: each refresh step removes one resource from the state.
+        gone = {"BENCH_FLOOR_GONE": "true"}
+        refresh = ("refresh", "--yes", "--skip-preview", "--stack", "floor")
+        for label, env in (
+            ("refresh after a total loss, checkpoints", {}),
+            ("refresh after a total loss, checkpoints skipped", SKIP),
+        ):
+            lost = fresh(label.replace(" ", "-").replace(",", ""))
+            lost.run(*up, env=SKIP)
+            rows[label] = lost.run(*refresh, env={**gone, **env})
+            print(f"  N={n} {label}: {rows[label]}", flush=True)
     for label, args in (
         ("preview --refresh", ("preview", "--refresh", "--expect-no-changes", "--stack", "floor")),
         ("refresh --preview-only", ("refresh", "--preview-only", "--stack", "floor")),
@@ -182,6 +198,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000", help="comma-separated resource counts")
     parser.add_argument("--endpoints", type=int, default=50, help="phase 1's resources (large config: 50)")
     parser.add_argument("--no-checkpointed", action="store_true", help="leave out the checkpointed up")
+    parser.add_argument(
+        "--total-loss",
+        action="store_true",
+        help="add `pulumi refresh` after a total loss, with and without checkpoints",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     results: dict[str, Any] = {"endpoints": args.endpoints, "sizes": {}}
@@ -189,7 +210,9 @@ def main() -> None:
     out.parent.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="backstop-floor-") as tmp:
         for n in sizes:
-            results["sizes"][str(n)] = measure(Path(tmp), n, min(args.endpoints, n), not args.no_checkpointed)
+            results["sizes"][str(n)] = measure(
+                Path(tmp), n, min(args.endpoints, n), not args.no_checkpointed, args.total_loss
+            )
             out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nengine floor (no-op provider), {args.endpoints} phase-1 resources; written to {out}")
     for n, rows in results["sizes"].items():

@@ -1,10 +1,12 @@
 """A provider plugin that does nothing: every create returns its inputs under a fresh id, every read the
 state it is given. Same SDK (`pulumi.provider.experimental`) and launch path as the `backstop` plugin, so
-what the engine costs with it is the floor Backstop's own figures are quoted against."""
+what the engine costs with it is the floor Backstop's own figures are quoted against. With
+BENCH_FLOOR_GONE=true every read finds its object gone, as a refresh after a total loss does."""
 
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import sys
 
@@ -57,6 +59,8 @@ class NoopProvider(Provider):
         return CreateResponse(resource_id=resource_id, properties=request.properties)
 
     async def read(self, request: ReadRequest) -> ReadResponse:
+        if os.environ.get("BENCH_FLOOR_GONE") == "true":
+            return ReadResponse(resource_id="")
         return ReadResponse(request.resource_id, request.properties, request.inputs)
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
