@@ -186,9 +186,14 @@ def _checked_against(record: dict[str, Any], versions: MatrixVersions) -> str | 
     sha256 = record.get("approvals_sha256")
     version = versions.get(str(sha256) if sha256 else None)
     if version is None:
+        shallow = (
+            " (this checkout is shallow: `git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout)"
+            if versions.shallow
+            else ""
+        )
         return (
             f"checked against an approvals.yaml (sha256 {str(sha256)[:12]}…) that is neither today's nor "
-            "any version in the project's git history: its approval can't be checked"
+            f"any version in the project's git history: its approval can't be checked{shallow}"
         )
     problem = _approval_problem(record, version.matrix)
     return f"{problem} ({version.where})" if problem and version.where != FILE else problem

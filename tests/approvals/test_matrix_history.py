@@ -42,3 +42,18 @@ def test_outside_a_git_checkout_only_todays_file_is_known(tmp_path: Path) -> Non
     assert versions.get(digest(without_eli(text))) is not None
     assert versions.get(digest(text)) is None
     assert current_digest(tmp_path / "elsewhere") is None
+
+
+def test_a_shallow_checkout_says_so(tmp_path: Path) -> None:
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=origin, check=True)
+    first = (ROOT / "approvals.yaml").read_text()
+    commit_approvals(origin, first, "the team")
+    commit_approvals(origin, without_eli(first), "Eli left")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(clone)], check=True)
+    versions = MatrixVersions(clone)
+    assert versions.get(digest(first)) is None and versions.shallow
+    full = MatrixVersions(origin)
+    assert full.get(digest(first)) is not None and not full.shallow

@@ -35,6 +35,9 @@ class MatrixVersions:
     _found: dict[str, Version] = field(default_factory=dict)
     _today: str = ""
     _history_read: bool = False
+    shallow: bool = False
+    """The checkout holds only part of its history (a CI runner's default clone): older versions may be
+    missing from it."""
 
     def __post_init__(self) -> None:
         path = self.project_dir / FILE
@@ -54,6 +57,7 @@ class MatrixVersions:
         self._history_read = True
         try:
             commits = self._git("log", "--format=%H", "--", FILE).split()
+            self.shallow = self._git("rev-parse", "--is-shallow-repository").strip() == "true"
         except (OSError, subprocess.SubprocessError):
             return
         for commit in commits:
