@@ -200,10 +200,8 @@ def _checked_against(record: dict[str, Any], versions: MatrixVersions) -> str | 
 
 
 def _approval_problem(record: dict[str, Any], rules: Matrix) -> str | None:
-    """A live change (LIVE_CHANGES) of a protected stack must carry an approval by a listed key of a
-    person holding a role the matrix asks for; a refused attempt changed nothing."""
-    if record.get("operation") not in LIVE_CHANGES or record.get("result") == REFUSED:
-        return None
+    """A live change (LIVE_CHANGES, not refused: `_checked_against` asks only of those) of a protected stack
+    must carry an approval by a listed key of a person holding a role the matrix asks for."""
     stack, kind = str(record.get("stack")), record.get("kind", "configuration")
     roles = rules.required(stack, "database" if kind == "database" else "configuration")
     if not roles:

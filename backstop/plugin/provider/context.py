@@ -13,7 +13,7 @@ from backstop.plugin.provider.config import ProviderConfig
 if TYPE_CHECKING:  # connections imports each vendor's client when the first handler needs it
     from backstop.plugin.clients.clerk_client import ClerkApi
     from backstop.plugin.clients.convex_client import ConvexApi
-    from backstop.plugin.clients.stripe_client import StripeApi
+    from backstop.plugin.clients.stripe_client import Collection, StripeApi
     from backstop.plugin.clients.svix_client import SvixApi
     from backstop.plugin.clients.vapi_client import VapiApi
 
@@ -95,6 +95,17 @@ class ProviderContext:
             except MissingCredential as exc:
                 raise ProviderError(str(exc)) from None
         return self._stripe
+
+    async def stripe_object(self, collection: Collection, object_id: str) -> Json | None:
+        """A Stripe object by id, from its collection's listing (`stripe:<collection>`, listed once per
+        process; Stripe's lists hold archived objects too, so one missing from it is gone)."""
+        stripe = self.stripe
+        return await self.listings.find(
+            f"stripe:{collection}",
+            object_id,
+            lambda: stripe.list_all(collection),
+            lambda: stripe.get(collection, object_id),
+        )
 
     @property
     def vapi(self) -> VapiApi:

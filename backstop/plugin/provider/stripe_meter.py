@@ -63,13 +63,7 @@ class MeterHandler(ResourceHandler):
         return live["id"], outputs(live)
 
     async def read(self, resource_id: str, state: Json) -> Json | None:
-        stripe = self.ctx.stripe
-        live = await self.ctx.listings.find(
-            LISTING,
-            resource_id,
-            lambda: stripe.list_all("billing_meters"),
-            lambda: stripe.get("billing_meters", resource_id),
-        )
+        live = await self.ctx.stripe_object("billing_meters", resource_id)
         return None if live is None else outputs(live)
 
     async def update(self, resource_id: str, state: Json, spec: MeterSpec) -> Json:

@@ -62,26 +62,14 @@ class PriceHandler(ResourceHandler):
                 params["metadata"] = spec.metadata
             live = await stripe.create("prices", params, f"backstop-{uuid.uuid4()}")
         # A price just created is no product's default until made so: no need to read the product.
-        fresh = not same
-        is_default = (
-            False if fresh and not spec.is_default else await self._set_default(live, spec.is_default)
-        )
+        is_default = await self._set_default(live, spec.is_default) if same or spec.is_default else False
         return live["id"], outputs(live, is_default)
 
     async def read(self, resource_id: str, state: Json) -> Json | None:
-        stripe = self.ctx.stripe
-        live = await self.ctx.listings.find(
-            LISTING, resource_id, lambda: stripe.list_all("prices"), lambda: stripe.get("prices", resource_id)
-        )
+        live = await self.ctx.stripe_object("prices", resource_id)
         if live is None:
             return None
-        product_id = live["product"]
-        product = await self.ctx.listings.find(
-            PRODUCTS,
-            product_id,
-            lambda: stripe.list_all("products"),
-            lambda: stripe.get("products", product_id),
-        )
+        product = await self.ctx.stripe_object("products", live["product"])
         return outputs(live, product is not None and product.get("default_price") == resource_id)
 
     async def update(self, resource_id: str, state: Json, spec: PriceSpec) -> Json:

@@ -50,13 +50,7 @@ class ProductHandler(ResourceHandler):
         return live["id"], outputs(live)
 
     async def read(self, resource_id: str, state: Json) -> Json | None:
-        stripe = self.ctx.stripe
-        live = await self.ctx.listings.find(
-            LISTING,
-            resource_id,
-            lambda: stripe.list_all("products"),
-            lambda: stripe.get("products", resource_id),
-        )
+        live = await self.ctx.stripe_object("products", resource_id)
         return None if live is None else outputs(live)
 
     async def update(self, resource_id: str, state: Json, spec: ProductSpec) -> Json:

@@ -69,13 +69,7 @@ class WebhookEndpointHandler(ResourceHandler):
         return live["id"], _outputs(live, secret)
 
     async def read(self, resource_id: str, state: Json) -> Json | None:
-        stripe = self.ctx.stripe
-        live = await self.ctx.listings.find(
-            LISTING,
-            resource_id,
-            lambda: stripe.list_all("webhook_endpoints"),
-            lambda: stripe.get("webhook_endpoints", resource_id),
-        )
+        live = await self.ctx.stripe_object("webhook_endpoints", resource_id)
         return None if live is None else _outputs(live, state.get("secret"))
 
     async def update(self, resource_id: str, state: Json, spec: WebhookEndpointSpec) -> Json:
