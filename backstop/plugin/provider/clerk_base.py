@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from pulumi.provider.experimental.provider import DiffResponse
-from pydantic.alias_generators import to_camel
 
+from backstop.plugin.model.wire_names import wire_name
 from backstop.plugin.provider.context import ProviderError
 from backstop.plugin.provider.props import PropertyMap, is_unknown
 from backstop.plugin.provider.resource import ResourceHandler
@@ -49,7 +49,7 @@ def unset_inputs_unchanged(olds: PropertyMap, news: PropertyMap, fields: list[st
     """`olds` with each field the new inputs leave unset taking that unset value."""
     olds = dict(olds)
     for field in fields:
-        wire = to_camel(field)
+        wire = wire_name(field)
         new = news.get(wire)
         if new is not None and (is_unknown(new) or new.value is not None):
             continue

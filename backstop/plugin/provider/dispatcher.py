@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from functools import cache
 
 from pulumi.provider.experimental.provider import (
     CheckRequest,
@@ -58,6 +59,7 @@ REGISTRY: dict[str, str] = {
 }
 
 
+@cache
 def handler_class(token: str) -> type[ResourceHandler]:
     if token not in REGISTRY:
         raise ProviderError(f"unknown resource type {token}")
@@ -113,10 +115,9 @@ class BackstopProvider(Provider):
             outputs = await handler.read(request.resource_id, handler.from_wire(request.properties))
         if outputs is None:
             return ReadResponse(resource_id="")
+        wire = handler.to_wire(outputs)
         return ReadResponse(
-            resource_id=request.resource_id,
-            properties=handler.to_wire(outputs),
-            inputs=handler.to_wire(handler.inputs_of(outputs)),
+            resource_id=request.resource_id, properties=wire, inputs=handler.inputs_on_wire(wire)
         )
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:

@@ -9,6 +9,7 @@ from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.runtime.rpc import UNKNOWN
 
 PropertyMap = dict[str, PropertyValue]
+_PLAIN = frozenset({str, bool, type(None)})
 
 
 def is_unknown(value: PropertyValue | None) -> bool:
@@ -16,6 +17,8 @@ def is_unknown(value: PropertyValue | None) -> bool:
     if value is None:
         return False
     inner = value.value
+    if type(inner) in _PLAIN:  # most values: checked by type, not through the ABCs below
+        return inner == UNKNOWN
     if isinstance(inner, Computed) or inner == UNKNOWN:
         return True
     if isinstance(inner, Mapping):
@@ -27,6 +30,8 @@ def is_unknown(value: PropertyValue | None) -> bool:
 
 def to_plain(value: PropertyValue) -> Any:
     inner = value.value
+    if type(inner) in _PLAIN:
+        return inner
     if isinstance(inner, Mapping):
         return {k: to_plain(v) for k, v in inner.items()}
     if isinstance(inner, tuple):

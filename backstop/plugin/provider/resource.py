@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
+from functools import cache
 from typing import Any, ClassVar
 
 from pulumi.provider.experimental.property_value import PropertyValue
@@ -16,8 +17,8 @@ from pulumi.provider.experimental.provider import (
 )
 from pulumi.runtime.rpc import UNKNOWN
 from pydantic import BaseModel, ValidationError
-from pydantic.alias_generators import to_camel, to_snake
 
+from backstop.plugin.model.wire_names import field_name, wire_name
 from backstop.plugin.provider.context import ProviderContext
 from backstop.plugin.provider.props import PropertyMap, is_unknown, plain_map, property_map
 
@@ -63,10 +64,10 @@ class ResourceHandler(ABC):
         return list(self.spec.model_fields)
 
     def validate(self, inputs: Json) -> Any:
-        return self.spec.model_validate({to_snake(k): v for k, v in inputs.items()})
+        return self.spec.model_validate({field_name(k): v for k, v in inputs.items()})
 
     def check(self, news: PropertyMap) -> CheckResponse:
-        unknown = {to_snake(k) for k, v in news.items() if is_unknown(v)}
+        unknown = {field_name(k) for k, v in news.items() if is_unknown(v)}
         try:
             self.validate(plain_map(news))
         except ValidationError as exc:
@@ -84,13 +85,13 @@ class ResourceHandler(ABC):
         replaces: list[str] = []
         old_plain, new_plain = plain_map(olds), plain_map(news)
         for field in self.input_fields():
-            wire = to_camel(field)
+            wire = wire_name(field)
             if is_unknown(news.get(wire)):
                 changed = True
             else:
                 before = self.normalize(field, old_plain.get(wire))
                 after = self.normalize(field, new_plain.get(wire))
-                changed = _canonical(before) != _canonical(after)
+                changed = not _same(before, after)
             if not changed:
                 continue
             if field in self.replace_on_change and wire in olds:
@@ -106,23 +107,25 @@ class ResourceHandler(ABC):
             detailed_diff=detailed,
         )
 
-    def inputs_of(self, outputs: Json) -> Json:
-        return {k: v for k, v in outputs.items() if k in self.spec.model_fields}
-
     def to_wire(self, values: Json) -> PropertyMap:
-        return property_map(
-            {to_camel(k): v for k, v in values.items()},
-            frozenset(to_camel(s) for s in self.secret_outputs),
-        )
+        return property_map({wire_name(k): v for k, v in values.items()}, self._wire_secrets())
+
+    def inputs_on_wire(self, wire: PropertyMap) -> PropertyMap:
+        """The inputs among outputs already on the wire (`to_wire`), not converted a second time."""
+        return {name: wire[name] for name in (wire_name(f) for f in self.spec.model_fields) if name in wire}
+
+    @classmethod
+    def _wire_secrets(cls) -> frozenset[str]:
+        return _secret_wire_names(cls.secret_outputs)
 
     def from_wire(self, props: PropertyMap) -> Json:
-        return {to_snake(k): v for k, v in plain_map(props).items()}
+        return {field_name(k): v for k, v in plain_map(props).items()}
 
     def preview_outputs(self, news: PropertyMap) -> PropertyMap:
         """What create or update would return, with vendor-computed outputs unknown."""
         out = dict(news)
         for name in self.output_types:
-            wire = to_camel(name)
+            wire = wire_name(name)
             # The SDK can't marshal PropertyValue.computed(); the wire sentinel is what the engine reads.
             out[wire] = PropertyValue(UNKNOWN, is_secret=name in self.secret_outputs)
         return out
@@ -131,9 +134,25 @@ class ResourceHandler(ABC):
 def _wire_path(loc: tuple[int | str, ...] | list[int | str]) -> str:
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{to_camel(part)}" if out else to_camel(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{wire_name(part)}" if out else wire_name(part))
     return out
 
 
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
+
+
+_SCALARS = (str, bool, int, float, type(None))
+
+
+def _same(before: Any, after: Any) -> bool:
+    """Whether two values compare equal as their canonical JSON does, without serialising the common case
+    (two equal scalars of one type: `1 == True`, but `1` and `true` differ on the wire)."""
+    if type(before) is type(after) and isinstance(before, _SCALARS):
+        return bool(before == after)
+    return _canonical(before) == _canonical(after)
+
+
+@cache
+def _secret_wire_names(secrets: frozenset[str]) -> frozenset[str]:
+    return frozenset(wire_name(s) for s in secrets)

@@ -6,7 +6,8 @@ from typing import Any
 
 import pulumi
 from pydantic import BaseModel
-from pydantic.alias_generators import to_camel
+
+from backstop.plugin.model.wire_names import wire_name
 
 
 class BackstopResource(pulumi.CustomResource):
@@ -21,8 +22,8 @@ class BackstopResource(pulumi.CustomResource):
         inputs: dict[str, Any] | None = None,
     ) -> None:
         """`inputs` replaces validated values with outputs of other resources (known only at run time)."""
-        props: dict[str, Any] = {to_camel(k): v for k, v in spec.model_dump().items()}
+        props: dict[str, Any] = {wire_name(k): v for k, v in spec.model_dump().items()}
         props.update(inputs or {})
-        props.update({to_camel(o): None for o in outputs})
-        secrets = pulumi.ResourceOptions(additional_secret_outputs=[to_camel(s) for s in secret_outputs])
+        props.update({wire_name(o): None for o in outputs})
+        secrets = pulumi.ResourceOptions(additional_secret_outputs=[wire_name(s) for s in secret_outputs])
         super().__init__(token, name, props, pulumi.ResourceOptions.merge(secrets, opts))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-from pydantic.alias_generators import to_camel
 
 from backstop.plugin.model.clerk import AllowlistIdentifierSpec, JwtTemplateSpec, RedirectUrlSpec
 from backstop.plugin.model.clerk_domains import DomainSpec
@@ -15,6 +14,7 @@ from backstop.plugin.model.clerk_settings import (
     OrganizationSettingsSpec,
 )
 from backstop.plugin.model.clerk_webhook_endpoints import WebhookEndpointSpec
+from backstop.plugin.model.wire_names import wire_name
 from backstop.plugin.resources.base import BackstopResource
 
 
@@ -50,7 +50,7 @@ class JwtTemplate(pulumi.CustomResource):
         signing_key: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {to_camel(k): v for k, v in spec.model_dump().items()}
+        props: dict[str, Any] = {wire_name(k): v for k, v in spec.model_dump().items()}
         props.update(signingKey=signing_key, customSigningKey=None, createdAt=None)
         secrets = pulumi.ResourceOptions(additional_secret_outputs=["signingKey"])
         options = pulumi.ResourceOptions.merge(secrets, opts)

@@ -7,9 +7,9 @@ from typing import Any
 
 import pulumi
 from pydantic import BaseModel
-from pydantic.alias_generators import to_camel
 
 from backstop.plugin.model.vapi import AssistantFields, ToolSpec
+from backstop.plugin.model.wire_names import wire_name
 
 OUTPUTS = ("created_at",)
 
@@ -23,9 +23,9 @@ class VapiResource(pulumi.CustomResource):
         wired: dict[str, Any],
         opts: pulumi.ResourceOptions | None,
     ) -> None:
-        props: dict[str, Any] = {to_camel(k): v for k, v in (fields.model_dump() if fields else {}).items()}
-        props.update({to_camel(k): v for k, v in wired.items()})
-        props.update({to_camel(o): None for o in OUTPUTS})
+        props: dict[str, Any] = {wire_name(k): v for k, v in (fields.model_dump() if fields else {}).items()}
+        props.update({wire_name(k): v for k, v in wired.items()})
+        props.update({wire_name(o): None for o in OUTPUTS})
         super().__init__(token, name, props, opts)
 
 
