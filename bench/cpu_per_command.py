@@ -54,7 +54,11 @@ OK: dict[str, tuple[int, ...]] = {"backstop status": (0, 1), "backstop check": (
 unknown (not checkable)."""
 FLOORS: dict[str, list[str]] = {
     "python (bare interpreter)": [str(VENV_BIN / "python"), "-c", "pass"],
-    "language host's pip list": [str(VENV_BIN / "python"), "-m", "pip", "list", "-v", "--format", "json"],
+    "language host's pip list (bin/pulumi-python)": [
+        str(ROOT / "bin" / "pulumi-python"),
+        *("-m", "pip", "list", "-v", "--format", "json"),
+    ],
+    "pip's own pip list": [str(VENV_BIN / "python"), "-m", "pip", "list", "-v", "--format", "json"],
     "plugin imports": [str(VENV_BIN / "python"), "-c", "import backstop.plugin.provider.__main__"],
     "backstop --help": [str(VENV_BIN / "backstop"), "--help"],
 }
@@ -65,18 +69,21 @@ exec /usr/bin/time -a -o "$BENCH_CPU_LOG" -f "%U %S {kind} %C" {target} "$@"
 """
 
 
-def install_shims(project: Path, shims: Path) -> None:
-    """`python3` on PATH (the language host runs `pip list` and the program with it) and the project's
-    plugin launcher, each run under /usr/bin/time appending to $BENCH_CPU_LOG."""
+def install_shims(project: Path, shims: Path) -> dict[str, str]:
+    """The language host's Python (it runs `pip list` and the program with it: the project's
+    bin/pulumi-python, as `backstop` sets it) and the project's plugin launcher, each run under
+    /usr/bin/time appending to $BENCH_CPU_LOG. Returns the environment that routes bare runs through them
+    (`backstop` commands set their own PULUMI_PYTHON_CMD, so they split only the plugin out)."""
     shims.mkdir()
     python3 = shims / "python3"
-    python3.write_text(SHIM.format(kind="python3", target=VENV_BIN / "python3"))
+    python3.write_text(SHIM.format(kind="python3", target=project / "bin" / "pulumi-python"))
     launcher = project / "bin" / "pulumi-resource-backstop"
     original = launcher.with_name("pulumi-resource-backstop-unmeasured")
     launcher.rename(original)
     launcher.write_text(SHIM.format(kind="plugin", target=original))
     for path in (python3, launcher):
         path.chmod(0o755)
+    return {"PULUMI_PYTHON_CMD": str(python3)}
 
 
 def measure(command: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...]) -> dict[str, Any]:
@@ -141,9 +148,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="backstop-bench-cpu-") as tmp:
         work = Path(tmp)
         with derrimut_applied(work) as engine:
-            install_shims(engine.project, work / "shims")
+            routed = install_shims(engine.project, work / "shims")
             env = engine.backstop_env()
             env.update(BENCH_CPU_LOG=str(work / "cpu.log"), PATH=f"{work / 'shims'}{os.pathsep}{env['PATH']}")
+            env.update(routed)
             for name, floor in FLOORS.items():
                 runs = [measure(floor, engine.project, env, (0,)) for _ in range(args.repeat)]
                 results["floors"][name] = median_run(runs)

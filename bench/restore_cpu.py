@@ -74,9 +74,10 @@ def main() -> None:
                 done = engine.backstop("backup", "--stack", stack, "--label", "bench", "--json")
                 backups[stack] = json.loads(done.stdout)["backup"]["id"]
             applied = sandbox.dump()
-            install_shims(engine.project, work / "shims")
+            routed = install_shims(engine.project, work / "shims")
             env = engine.backstop_env()
             env.update(BENCH_CPU_LOG=str(work / "cpu.log"), PATH=f"{work / 'shims'}{os.pathsep}{env['PATH']}")
+            env.update(routed)
             for _ in range(args.repeat):
                 for name in (RESTORE, BARE):
                     sandbox.load(scenario_a(applied))

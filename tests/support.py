@@ -220,6 +220,7 @@ class Engine:
             PULUMI_BACKEND_URL=f"file://{self.backend}",
             PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
             PULUMI_SKIP_UPDATE_CHECK="true",
+            PULUMI_PYTHON_CMD=str(ROOT / "bin" / "pulumi-python"),  # as `backstop` runs the engine
             PIP_DISABLE_PIP_VERSION_CHECK="1",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
             BACKSTOP_STRIPE_BASE_URL=f"{self.sandbox.url}/stripe",

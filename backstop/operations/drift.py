@@ -269,6 +269,16 @@ def _last_line(exc: Exception) -> str:
     return ["", *str(exc).strip().splitlines()][-1][:200]
 
 
+def refreshed_drift(session: StackSession) -> list[Change]:
+    """Refresh the stack's state (it takes what is live), then what the document would change. Nothing,
+    without running the program, when the refresh changed nothing and the state is what today's document,
+    config and code applied (`unchanged_since_update`); otherwise a plain preview of the refreshed state."""
+    session.validate()
+    if not session.refresh() and unchanged_since_update(session) is None:
+        return []
+    return managed_drift(session, refresh=False)
+
+
 def managed_drift(session: StackSession, refresh: bool = True) -> list[Change]:
     """A refresh preview of the session's document (validated first); nothing is written. `refresh`
     False: the caller has just refreshed the stack's state, so a plain preview compares the same."""

@@ -18,7 +18,7 @@ import httpx
 from backstop.operations import audit, drill_live, rehearsal
 from backstop.operations.backup import take_backup
 from backstop.operations.choose import choose
-from backstop.operations.drift import managed_drift
+from backstop.operations.drift import managed_drift, refreshed_drift
 from backstop.operations.drill_sandbox import sandbox_url, stripe_account
 from backstop.operations.errors import DRIFT, INPUT_ERROR, Failure
 from backstop.operations.notify import notify
@@ -143,9 +143,7 @@ def run_drill(session: StackSession, scenario: str) -> DrillReport:
             "(rehearse it on the stack that does: prod in the derrimut example)",
         )
     # One refresh serves both the in-sync check and the baseline backup (it records live in the state).
-    session.validate()
-    session.refresh()
-    if managed_drift(session, refresh=False):
+    if refreshed_drift(session):
         raise Failure(DRIFT, f"{stack_name} is not in sync before the drill: restore it first")
     take_backup(session, f"Drill baseline - scenario {scenario} - {started:%Y-%m-%d}", "daily", refresh=False)
     db = database.start(stack_name, scenario, started, quiet)

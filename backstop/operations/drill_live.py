@@ -29,7 +29,7 @@ from typing import TypeVar
 from backstop.operations import audit
 from backstop.operations.backup import take_backup
 from backstop.operations.choose import choose
-from backstop.operations.drift import managed_drift
+from backstop.operations.drift import managed_drift, refreshed_drift
 from backstop.operations.errors import DRIFT, VENDOR_ERROR, Failure
 from backstop.operations.restore import Request, restore
 from backstop.plugin.clients.connections import session_connections
@@ -122,9 +122,7 @@ def _drill(session: StackSession, scenario: str, approved_by: str) -> DrillRepor
     stack = session.name
     started = datetime.now(UTC)
     desired = session.desired
-    session.validate()
-    session.refresh()
-    if managed_drift(session, refresh=False):
+    if refreshed_drift(session):
         raise Failure(DRIFT, f"{stack} is not in sync before the drill: restore it first")
     safety = take_backup(
         session,

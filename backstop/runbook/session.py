@@ -134,12 +134,15 @@ class StackSession:
             self._outputs = self.stack.outputs()
         return self._outputs
 
-    def refresh(self) -> None:
-        """`pulumi refresh`: the state takes what is live."""
+    def refresh(self) -> bool:
+        """`pulumi refresh`: the state takes what is live. True when that changed the state (an object
+        updated or gone), False when live was exactly what the state held."""
         try:
-            self.stack.refresh(color="never")
+            result = self.stack.refresh(color="never")
         finally:
             self.invalidate()
+        counts = result.summary.resource_changes or {}
+        return any(n for kind, n in counts.items() if str(getattr(kind, "value", kind)) != "same")
 
     def invalidate(self) -> None:
         """Forget the export and the outputs: an engine run changed (or may have changed) the state."""

@@ -13,7 +13,7 @@ import pytest
 from sandbox.core.accounts import keys
 from tests.e2e.vercel_support import PROJECT, variables, vercel_api
 from tests.rewind import Rewind, module_engine
-from tests.support import ROOT, Engine, SandboxProcess
+from tests.support import ROOT, STRIPE_STAGING_KEY, Engine, SandboxProcess
 
 pytestmark = pytest.mark.e2e
 
@@ -50,6 +50,36 @@ def test_each_scenario_restores_exactly(
     assert sandbox.dump()["stripe"].get("acct_derrimut_prod") == prod_before, (
         "staging's drill never touches prod"
     )
+
+
+def test_a_stack_out_of_sync_live_or_in_its_document_is_not_drilled(
+    applied: Rewind, sandbox_server: SandboxProcess
+) -> None:
+    """The in-sync check before the disaster: a refresh that changed nothing, on a state whose last update
+    applied today's document, needs no preview; any other case runs one, and a difference stops the drill
+    (exit 1) before anything is broken."""
+    engine = applied.engine()
+    products = sandbox_server.stripe_objects("acct_derrimut_staging", "products")
+    product = next(iter(products.values()))
+    httpx.post(
+        f"{sandbox_server.url}/stripe/v1/products/{product['id']}",
+        data={"name": "Renamed out of band"},
+        headers={"Authorization": f"Bearer {STRIPE_STAGING_KEY}"},
+    ).raise_for_status()
+    live = sandbox_server.dump()
+    refused = engine.backstop("drill", "--stack", "staging", "--scenario", "A", ok=(1,))
+    assert "staging is not in sync before the drill: restore it first" in refused.stderr
+    assert sandbox_server.dump()["stripe"] == live["stripe"], "nothing broken, nothing restored"
+
+    engine = applied.engine()
+    document = Path(engine.extra_env["BACKSTOP_DESIRED_STATE"])
+    declared = document.read_text()
+    assert f"name: {product['name']}\n" in declared
+    document.write_text(declared.replace(f"name: {product['name']}\n", "name: Renamed in the document\n", 1))
+    live = sandbox_server.dump()
+    refused = engine.backstop("drill", "--stack", "staging", "--scenario", "A", ok=(1,))
+    assert "staging is not in sync before the drill: restore it first" in refused.stderr
+    assert sandbox_server.dump()["stripe"] == live["stripe"]
 
 
 def test_drills_refuse_real_services(engine: Engine, sandbox: SandboxProcess) -> None:

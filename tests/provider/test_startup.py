@@ -23,7 +23,11 @@ def test_the_plugin_starts_without_the_documents_models_or_a_vendor_sdk() -> Non
     )
     loaded = json.loads(done.stdout)
     # The package and two small modules: the dispatcher's secret-bearing rule and the wire names.
-    light = ["backstop.plugin.model", "backstop.plugin.model.secret_bearing", "backstop.plugin.model.wire_names"]
+    light = [
+        "backstop.plugin.model",
+        "backstop.plugin.model.secret_bearing",
+        "backstop.plugin.model.wire_names",
+    ]
     assert loaded == light, loaded
 
 
