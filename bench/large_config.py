@@ -349,6 +349,8 @@ def main() -> None:
     print("peak RSS (MiB), prod stack:")
     for row in rows:
         prod = row["stacks"]["prod"]["peak_rss_mib"]
+        if not prod:
+            continue  # `backstop restore` runs through the engine's own helper: not sampled
         print(f"  {row['label']:<54} pulumi {prod.get('pulumi', 0):>7} plugin {prod.get('plugin', 0):>7}")
     out = (
         ROOT
