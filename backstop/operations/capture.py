@@ -15,10 +15,9 @@ from backstop.operations import audit
 from backstop.operations.authorize import for_update
 from backstop.operations.capture_read import VENDORS, read_live
 from backstop.operations.stage import Stage, unseen
-from backstop.operations.up import changed
 from backstop.plugin.model import DesiredState, parse_document
 from backstop.runbook.adopt.runner import up_adopting
-from backstop.runbook.session import StackSession
+from backstop.runbook.session import StackSession, changed
 from backstop.runbook.workspace import workspace_env
 
 PROGRAM = "platform-config"

@@ -38,7 +38,6 @@ from backstop.operations.restore_document import merged_document, plan
 from backstop.operations.restore_preflight import preflight
 from backstop.operations.restore_state import open_stack, prepare
 from backstop.operations.stage import Stage, unseen
-from backstop.operations.up import changed
 from backstop.plugin.model import DesiredState
 from backstop.runbook.adopt import phases
 from backstop.runbook.adopt.runner import managed_urns, up_adopting
@@ -49,7 +48,7 @@ from backstop.runbook.backups import history
 from backstop.runbook.restore import secrets
 from backstop.runbook.restore.prune import prune
 from backstop.runbook.restore.report import Report
-from backstop.runbook.session import StackSession
+from backstop.runbook.session import StackSession, changed
 from backstop.runbook.workspace import backups_dir, pulumi_cli
 
 REAPPLY = "platform-config:reapply"

@@ -8,10 +8,8 @@ imported and the update runs again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from backstop.operations import audit
 from backstop.operations.authorize import for_update
@@ -21,7 +19,7 @@ from backstop.plugin.model.stacks import check_ownership
 from backstop.runbook.adopt import phases
 from backstop.runbook.adopt.runner import up_adopting
 from backstop.runbook.adopt.vercel import PROJECT
-from backstop.runbook.session import StackSession
+from backstop.runbook.session import StackSession, changed
 from backstop.runbook.workspace import clear_stale_lock, repair_checkpoint
 
 
@@ -58,12 +56,3 @@ def update(session: StackSession, stage: Stage = unseen, approval: Path | None =
     changes = changed(result.summary.resource_changes)
     audit.done("up", session.name, "ok", changes=changes)
     return Updated(changes, adopted.keys, adopted.rounds, cleared, adopted.phases)
-
-
-def changed(resource_changes: Mapping[Any, int] | None) -> dict[str, int]:
-    """An update summary's resource changes by kind, without `same`."""
-    return {
-        str(getattr(k, "value", k)): v
-        for k, v in (resource_changes or {}).items()
-        if str(getattr(k, "value", k)) != "same"
-    }

@@ -141,10 +141,18 @@ class StackSession:
             result = self.stack.refresh(color="never")
         finally:
             self.invalidate()
-        counts = result.summary.resource_changes or {}
-        return any(n for kind, n in counts.items() if str(getattr(kind, "value", kind)) != "same")
+        return any(changed(result.summary.resource_changes).values())
 
     def invalidate(self) -> None:
         """Forget the export and the outputs: an engine run changed (or may have changed) the state."""
         self._export = None
         self._outputs = None
+
+
+def changed(resource_changes: Mapping[Any, int] | None) -> dict[str, int]:
+    """An engine run's resource changes by kind, without `same`."""
+    return {
+        str(getattr(k, "value", k)): v
+        for k, v in (resource_changes or {}).items()
+        if str(getattr(k, "value", k)) != "same"
+    }

@@ -27,7 +27,9 @@ def engine_env() -> dict[str, str]:
     """The pinned `pulumi`, language host and Python first, whatever else is installed."""
     return {
         "PATH": f"{VENV / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
-        "PULUMI_PYTHON_CMD": str(python_command()),
+        # bin/pulumi-python: the project's Python, answering the host's `pip list` (run before every engine
+        # run) without importing pip.
+        "PULUMI_PYTHON_CMD": str(PROJECT_DIR / "bin" / "pulumi-python"),
         "PULUMI_SKIP_UPDATE_CHECK": "true",
         # A bare `pulumi` (python3 on PATH) still runs pip's `pip list`: its own update check only slows it.
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
@@ -36,13 +38,6 @@ def engine_env() -> dict[str, str]:
         # sandbox's on this machine).
         **dict.fromkeys(("NO_PROXY", "no_proxy"), no_proxy(os.environ)),
     }
-
-
-def python_command() -> Path:
-    """The Python the language host runs: the project's launcher (bin/pulumi-python), which answers the
-    host's `pip list` on every engine run without importing pip, or the virtualenv's own if it is gone."""
-    launcher = PROJECT_DIR / "bin" / "pulumi-python"
-    return launcher if launcher.is_file() else VENV / "bin" / "python"
 
 
 def no_proxy(env: Mapping[str, str]) -> str:

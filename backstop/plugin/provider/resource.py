@@ -108,15 +108,12 @@ class ResourceHandler(ABC):
         )
 
     def to_wire(self, values: Json) -> PropertyMap:
-        return property_map({wire_name(k): v for k, v in values.items()}, self._wire_secrets())
+        secrets = _secret_wire_names(self.secret_outputs)
+        return property_map({wire_name(k): v for k, v in values.items()}, secrets)
 
     def inputs_on_wire(self, wire: PropertyMap) -> PropertyMap:
         """The inputs among outputs already on the wire (`to_wire`), not converted a second time."""
         return {name: wire[name] for name in (wire_name(f) for f in self.spec.model_fields) if name in wire}
-
-    @classmethod
-    def _wire_secrets(cls) -> frozenset[str]:
-        return _secret_wire_names(cls.secret_outputs)
 
     def from_wire(self, props: PropertyMap) -> Json:
         return {field_name(k): v for k, v in plain_map(props).items()}
