@@ -136,12 +136,19 @@ class ProgramCpu:
 
 
 def measure(
-    work: Path, n: int, endpoints: int, checkpointed: bool, total_loss: bool = False
+    work: Path,
+    n: int,
+    endpoints: int,
+    checkpointed: bool,
+    total_loss: bool = False,
+    shape: Path | None = None,
 ) -> dict[str, Any]:
     rows: dict[str, Any] = {}
 
     def fresh(name: str) -> Project:
-        project = Project(work / f"{name}-{n}", n, endpoints)
+        project = Project(work / f"{name}-{n}{'-shaped' if shape else ''}", n, endpoints)
+        if shape is not None:
+            project.env["BENCH_FLOOR_SHAPE"] = str(shape.resolve())
         project.run("stack", "init", "floor", "--secrets-provider", "passphrase")
         return project
 
@@ -203,6 +210,13 @@ def main() -> None:
         action="store_true",
         help="add `pulumi refresh` after a total loss, with and without checkpoints",
     )
+    parser.add_argument(
+        "--shape",
+        type=Path,
+        help="also measure the floor carrying Backstop's data: one no-op resource per object of this "
+        "file's (bench/results/large_config-<size>-shape.json, written by large_config.py's set-up), "
+        "with its inputs, outputs and secret outputs",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     results: dict[str, Any] = {"endpoints": args.endpoints, "sizes": {}}
@@ -214,11 +228,20 @@ def main() -> None:
                 Path(tmp), n, min(args.endpoints, n), not args.no_checkpointed, args.total_loss
             )
             out.write_text(json.dumps(results, indent=2) + "\n")
+        if args.shape is not None:
+            objects = json.loads(args.shape.read_text())["resources"]
+            endpoints = sum(1 for o in objects if o["secret_bearing"])
+            key = f"{len(objects)} shaped"
+            print(f"  {key}: {endpoints} secret-bearing, from {args.shape}", flush=True)
+            results["sizes"][key] = measure(
+                Path(tmp), len(objects), endpoints, not args.no_checkpointed, args.total_loss, args.shape
+            )
+            out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nengine floor (no-op provider), {args.endpoints} phase-1 resources; written to {out}")
     for n, rows in results["sizes"].items():
         for label, row in rows.items():
             print(
-                f"N={n:>6} {label:<26} {row['seconds']:>9} s {row['cpu_seconds']:>9} CPU-s "
+                f"N={n:>13} {label:<26} {row['seconds']:>9} s {row['cpu_seconds']:>9} CPU-s "
                 f"program {row['program_cpu_seconds']:>7} CPU-s"
             )
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -43,8 +45,10 @@ from bench.support import (  # noqa: E402
     Peaks,
     Run,
     Size,
+    _children,
     bench_env,
     scenario_a,
+    state_shape,
     timed,
     write_documents,
 )
@@ -151,6 +155,22 @@ def capture(engine: Engine, work: Path) -> list[Run]:
     ]
 
 
+def cpu_split(sandbox: SandboxProcess) -> dict[str, float]:
+    """CPU-seconds so far of the commands this benchmark ran (every engine and `backstop` process, once
+    waited for) and of the sandbox serving them (the vendors' side, which a real restore doesn't pay
+    on its own machine but this one's two cores do)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    ticks = os.sysconf("SC_CLK_TCK")
+    served = 0.0
+    for pid in {sandbox.process.pid, *_children(sandbox.process.pid)}:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        served += (int(fields[11]) + int(fields[12])) / ticks
+    return {"commands": children.ru_utime + children.ru_stime, "sandbox": served}
+
+
 def summarise(runs: list[Run]) -> dict[str, Any]:
     """One measurement over both stacks, run one after the other: counts and times add up."""
     by_vendor: dict[str, int] = {}
@@ -170,6 +190,7 @@ def summarise(runs: list[Run]) -> dict[str, Any]:
                 "seconds": r.seconds,
                 "floor_seconds": r.floor_seconds(),
                 "peak_rss_mib": {k: r.peaks.mib(k) for k in sorted(r.peaks.kib)},
+                "cpu_seconds_by_process": r.peaks.cpu_seconds(),
             }
             for r in runs
         },
@@ -263,6 +284,10 @@ def main() -> None:
             ]
             rows.append(summarise(setup))
             print(f"{size.name}: {objects} objects applied in {rows[-1]['seconds']} s", flush=True)
+            shape = out.with_name(out.stem + "-shape.json")
+            shape.parent.mkdir(parents=True, exist_ok=True)
+            shape.write_text(json.dumps(state_shape(engine, STACKS)) + "\n")
+            print(f"the state's shape (for bench/engine_floor.py --shape): {shape}", flush=True)
             write(out, size, objects, args.latency_ms, rows)
 
             steps: dict[str, Callable[[], list[Run]]] = {
@@ -328,9 +353,19 @@ def main() -> None:
                 if label.startswith("zero latency") and not zero:
                     bench_env(0, False, sandbox)
                     zero = True
+                before = cpu_split(sandbox)
                 rows.append(summarise(steps[label]()))
                 row = rows[-1]
-                print(f"  {row['label']:<52} {row['requests']:>6} req {row['seconds']:>8} s", flush=True)
+                after = cpu_split(sandbox)
+                row["cpu_seconds"] = {k: round(after[k] - before[k], 2) for k in after}
+                print(
+                    f"  {row['label']:<52} {row['requests']:>6} req {row['seconds']:>8} s; CPU-s: "
+                    f"commands {row['cpu_seconds']['commands']}, sandbox {row['cpu_seconds']['sandbox']}",
+                    flush=True,
+                )
+                for stack, numbers in row["stacks"].items():
+                    if by_process := numbers["cpu_seconds_by_process"]:
+                        print(f"    {stack} CPU-s by process: {by_process}", flush=True)
                 write(out, size, objects, args.latency_ms, rows)
         finally:
             sandbox.stop()

@@ -16,6 +16,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from backstop.runbook.adopt import phases
 from tests.support import ROOT, VENV_BIN, Engine, SandboxProcess
 
 TEAM = "team_derrimut"
@@ -211,9 +212,15 @@ class Peaks:
     """Peak RSS (VmHWM, KiB) seen per process kind while a command ran."""
 
     kib: dict[str, int] = field(default_factory=dict)
+    cpu: dict[str, dict[int, float]] = field(default_factory=dict)
+    """CPU-seconds (user + system) per process of each kind, as last read (the final ~0.1 s of each
+    process's life is not seen)."""
 
     def mib(self, kind: str) -> float:
         return round(self.kib.get(kind, 0) / 1024, 1)
+
+    def cpu_seconds(self) -> dict[str, float]:
+        return {kind: round(sum(pids.values()), 2) for kind, pids in sorted(self.cpu.items())}
 
 
 def _kind(cmdline: list[str]) -> str | None:
@@ -228,7 +235,14 @@ def _kind(cmdline: list[str]) -> str | None:
         return "vercel_plugin"
     if "pulumi-language-python-exec" in joined:
         return "program"
+    if os.path.basename(cmdline[0]) == "pulumi-language-python":
+        return "language_host"
+    if any(os.path.basename(c) == "backstop" for c in cmdline[:2]):
+        return "backstop"
     return None
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _children(root: int) -> set[int]:
@@ -257,11 +271,13 @@ def _sample(root: int, peaks: Peaks, stop: threading.Event) -> None:
             try:
                 cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
                 status = Path(f"/proc/{pid}/status").read_text()
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
             kind = _kind([c for c in cmdline if c])
             if kind is None:
                 continue
+            peaks.cpu.setdefault(kind, {})[pid] = (int(fields[11]) + int(fields[12])) / TICKS
             for line in status.splitlines():
                 if line.startswith("VmHWM:"):
                     peaks.kib[kind] = max(peaks.kib.get(kind, 0), int(line.split()[1]))
@@ -307,3 +323,44 @@ def timed(engine: Engine, label: str, stack: str, args: list[str], env: dict[str
         raise RuntimeError(f"{label} ({' '.join(args)}) exited {process.returncode}:\n{output[-4000:]}")
     summary = engine.sandbox.requests()
     return Run(label, stack, round(seconds, 2), int(summary["total"]), dict(summary["by_vendor"]), peaks)
+
+
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+"""The key Pulumi's state marks an encrypted value with."""
+
+
+def state_shape(engine: Engine, stacks: tuple[str, ...]) -> dict[str, Any]:
+    """Every managed object of `stacks` as the state holds it (type, inputs, outputs), secret values
+    replaced by a placeholder of their kind: what bench/engine_floor.py --shape declares to no-op resources
+    so the engine's floor carries the same data as Backstop's stacks."""
+    resources = []
+    for stack in stacks:
+        for res in engine.export(stack)["deployment"].get("resources") or []:
+            if not res.get("custom") or res["type"].startswith("pulumi:providers:"):
+                continue
+            secrets: set[str] = set()
+            outputs = {k: _plain(v, k, secrets) for k, v in (res.get("outputs") or {}).items()}
+            secret_inputs: set[str] = set()
+            inputs = {k: _plain(v, k, secret_inputs) for k, v in (res.get("inputs") or {}).items()}
+            resources.append(
+                {
+                    "name": f"{stack}-{res['urn'].rsplit('::', 1)[-1]}",
+                    "secret_bearing": phases.secret_bearing(res["urn"]),
+                    "inputs": inputs,
+                    "outputs": outputs,
+                    "secret_outputs": sorted(secrets),
+                    "secret_inputs": sorted(secret_inputs),
+                }
+            )
+    return {"resources": resources}
+
+
+def _plain(value: Any, key: str, secrets: set[str]) -> Any:
+    if isinstance(value, dict):
+        if SECRET_SIG in value:
+            secrets.add(key)
+            return "whsec_" + "0" * 32
+        return {k: _plain(v, key, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v, key, secrets) for v in value]
+    return value

@@ -46,7 +46,9 @@ class VercelEnv(FollowingVariables[vercel.ProjectEnvironmentVariable]):
             "team_id": team,
             "key": var.name,
             "value": pulumi.Output.secret(value) if var.value is None else value,
-            "targets": list(var.targets),
+            # A set to Vercel, declared in the order reads return it (sorted): a refreshed state's inputs
+            # then equal the program's, and the engine rewrites no snapshot for an unchanged variable.
+            "targets": sorted(var.targets),
             "sensitive": var.sensitive,
         }
         if var.git_branch is not None:

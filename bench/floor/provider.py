@@ -1,16 +1,21 @@
 """A provider plugin that does nothing: every create returns its inputs under a fresh id, every read the
 state it is given. Same SDK (`pulumi.provider.experimental`) and launch path as the `backstop` plugin, so
 what the engine costs with it is the floor Backstop's own figures are quoted against. With
-BENCH_FLOOR_GONE=true every read finds its object gone, as a refresh after a total loss does."""
+BENCH_FLOOR_GONE=true every read finds its object gone, as a refresh after a total loss does. With
+BENCH_FLOOR_SHAPE (see program.py), a create returns the outputs Backstop's state recorded for that
+object, so the state carries the same data."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
 import sys
+from typing import Any
 
 from pulumi.provider.experimental import server
+from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.provider import (
     CheckRequest,
     CheckResponse,
@@ -56,7 +61,14 @@ class NoopProvider(Provider):
 
     async def create(self, request: CreateRequest) -> CreateResponse:
         resource_id = "" if request.preview else secrets.token_hex(8)
-        return CreateResponse(resource_id=resource_id, properties=request.properties)
+        recorded = _outputs().get(request.urn.rsplit("::", 1)[-1])
+        if recorded is None:
+            return CreateResponse(resource_id=resource_id, properties=request.properties)
+        values, secret = recorded
+        outputs = {k: _value(v).with_secret(k in secret) for k, v in values.items()}
+        # The inputs as sent win over the recorded outputs (Backstop's diff normalises those, this one
+        # compares as they are), so an unchanged program proposes no change.
+        return CreateResponse(resource_id=resource_id, properties={**outputs, **request.properties})
 
     async def read(self, request: ReadRequest) -> ReadResponse:
         if os.environ.get("BENCH_FLOOR_GONE") == "true":
@@ -68,6 +80,27 @@ class NoopProvider(Provider):
 
     async def delete(self, request: DeleteRequest) -> None:
         return None
+
+
+@functools.cache
+def _outputs() -> dict[str, tuple[dict[str, Any], frozenset[str]]]:
+    """With BENCH_FLOOR_SHAPE, each object's outputs as Backstop's state recorded them, by name."""
+    path = os.environ.get("BENCH_FLOOR_SHAPE")
+    if not path:
+        return {}
+    with open(path) as file:
+        objects = json.load(file)["resources"]
+    return {o["name"]: (o["outputs"], frozenset(o["secret_outputs"])) for o in objects}
+
+
+def _value(value: Any) -> PropertyValue:
+    if isinstance(value, dict):
+        return PropertyValue({k: _value(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return PropertyValue([_value(v) for v in value])
+    if isinstance(value, int) and not isinstance(value, bool):
+        return PropertyValue(float(value))
+    return PropertyValue(value)
 
 
 def main() -> None:

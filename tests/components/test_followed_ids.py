@@ -63,7 +63,9 @@ def test_variables_following_a_squad_take_its_id_as_a_plain_output() -> pulumi.O
         assert not squad_secret and following_secret, "an id is no secret; a signing secret stays one"
         assert vercel_value == convex_value == squad_id
         assert assistant_value == "vapi-assistant-front-desk-id"
-        assert created["vercel-env-vapi-squad-id"]["targets"] == ["production", "preview", "development"]
+        assert created["vercel-env-vapi-squad-id"]["targets"] == ["development", "preview", "production"], (
+            "a set, declared sorted"
+        )
 
     squad = ids["vapi.squads.voice-agent.id"]
     return pulumi.Output.all(

@@ -6,9 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pulumi.provider.experimental.provider import ReadRequest
 
-from backstop.plugin.provider.props import plain_map
-from tests.provider.clerk_harness import INSTANCE, Engine, clerk_objects, configured, diff, run, seed, writes
+from backstop.plugin.provider.props import plain_map, property_map
+from tests.provider.clerk_harness import (
+    INSTANCE,
+    Engine,
+    clerk_objects,
+    configured,
+    diff,
+    run,
+    seed,
+    urn,
+    writes,
+)
 from tests.support import SandboxProcess
 
 SETTINGS = "backstop:clerk:InstanceSettings"
@@ -163,3 +174,24 @@ def test_settings_of_another_instance_read_as_gone(sandbox: SandboxProcess) -> N
         ]
 
     assert run(scenario) == ["", "", ""], "an import by the wrong instance id finds nothing"
+
+
+def test_a_read_keeps_the_prior_inputs_where_live_matches_them(sandbox: SandboxProcess) -> None:
+    """The same origins in another order are the inputs the program sent (a refresh that finds nothing
+    changed leaves the state's inputs, and the engine's snapshot, alone); a changed list is live's."""
+    seed(sandbox)
+    provider = configured(sandbox, "sk_live_sandbox_clerk_derrimut_prod")
+    prod = {"instanceId": "ins_derrimut_prod", "supportEmail": None}
+    declared = ["https://www.derrimut247.com.au", "capacitor://localhost"]
+
+    async def read(inputs: dict[str, Any]) -> dict[str, Any]:
+        request = ReadRequest(
+            urn(SETTINGS, "s"), "ins_derrimut_prod", property_map(prod), property_map(inputs)
+        )
+        return plain_map((await provider.read(request)).inputs or {})
+
+    same = run(lambda: read({**prod, "allowedOrigins": declared}))
+    other = run(lambda: read({**prod, "allowedOrigins": ["https://old.example"]}))
+    assert same["allowedOrigins"] == declared
+    assert other["allowedOrigins"] == ["capacitor://localhost", "https://www.derrimut247.com.au"]
+    assert run(lambda: read({}))["allowedOrigins"] == other["allowedOrigins"], "an import takes live's"

@@ -116,9 +116,8 @@ class BackstopProvider(Provider):
         if outputs is None:
             return ReadResponse(resource_id="")
         wire = handler.to_wire(outputs)
-        return ReadResponse(
-            resource_id=request.resource_id, properties=wire, inputs=handler.inputs_on_wire(wire)
-        )
+        inputs = handler.kept_inputs(request.inputs or {}, handler.inputs_on_wire(wire))
+        return ReadResponse(resource_id=request.resource_id, properties=wire, inputs=inputs)
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
         handler = self._handler(request.type)

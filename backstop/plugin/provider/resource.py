@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from backstop.plugin.model.wire_names import field_name, wire_name
 from backstop.plugin.provider.context import ProviderContext
-from backstop.plugin.provider.props import PropertyMap, is_unknown, plain_map, property_map
+from backstop.plugin.provider.props import PropertyMap, is_unknown, plain_map, property_map, to_plain
 
 Json = dict[str, Any]
 
@@ -114,6 +114,23 @@ class ResourceHandler(ABC):
     def inputs_on_wire(self, wire: PropertyMap) -> PropertyMap:
         """The inputs among outputs already on the wire (`to_wire`), not converted a second time."""
         return {name: wire[name] for name in (wire_name(f) for f in self.spec.model_fields) if name in wire}
+
+    def kept_inputs(self, olds: PropertyMap, news: PropertyMap) -> PropertyMap:
+        """A read's inputs: where live matches the prior inputs as `diff` compares them (a set in another
+        order, a normalised form), the prior inputs as they were. A refresh that finds nothing changed then
+        leaves the state's inputs as the program sent them, and the engine, which rewrites its whole
+        snapshot for each object whose inputs changed, rewrites nothing."""
+        if not olds:
+            return news
+        kept = dict(news)
+        for wire, value in news.items():
+            old = olds.get(wire)
+            if old is None or old == value:
+                continue
+            field = field_name(wire)
+            if _same(self.normalize(field, to_plain(old)), self.normalize(field, to_plain(value))):
+                kept[wire] = old
+        return kept
 
     def from_wire(self, props: PropertyMap) -> Json:
         return {field_name(k): v for k, v in plain_map(props).items()}
