@@ -36,7 +36,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from backstop.runbook.workspace import engine_env  # noqa: E402
-from bench.support import _children  # noqa: E402
+from bench.support import _children, cpu_seconds  # noqa: E402
 
 PULUMI = ROOT / ".venv" / "bin" / "pulumi"
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -120,17 +120,16 @@ class ProgramCpu:
             self._thread.join()
 
     def _sample(self, root: int) -> None:
-        ticks = os.sysconf("SC_CLK_TCK")
         seen: dict[int, float] = {}
         while not self._done.is_set():
             for pid in _children(root):
                 try:
                     cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    used = cpu_seconds(pid)
                 except OSError:
                     continue
                 if "__main__.py" in cmdline or "pulumi-language-python-exec" in cmdline:
-                    seen[pid] = (int(fields[11]) + int(fields[12])) / ticks
+                    seen[pid] = used
             self.seconds = round(sum(seen.values()), 2)
             self._done.wait(0.2)
 

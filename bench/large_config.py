@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import sys
 import tempfile
@@ -47,6 +46,7 @@ from bench.support import (  # noqa: E402
     Size,
     _children,
     bench_env,
+    cpu_seconds,
     scenario_a,
     state_shape,
     timed,
@@ -160,14 +160,12 @@ def cpu_split(sandbox: SandboxProcess) -> dict[str, float]:
     waited for) and of the sandbox serving them (the vendors' side, which a real restore doesn't pay
     on its own machine but this one's two cores do)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    ticks = os.sysconf("SC_CLK_TCK")
     served = 0.0
     for pid in {sandbox.process.pid, *_children(sandbox.process.pid)}:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            served += cpu_seconds(pid)
         except OSError:
             continue
-        served += (int(fields[11]) + int(fields[12])) / ticks
     return {"commands": children.ru_utime + children.ru_stime, "sandbox": served}
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 import tempfile
 import time
@@ -19,17 +18,12 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.support import cpu_seconds
 from sandbox.process import spawn, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 STRIPE_LIVE_LIMIT = 100.0
 KEY = "sk_live_sandbox_derrimut_prod"
-
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process, from /proc (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def measure(base: str, path: str, total: int, concurrency: int) -> float:

@@ -242,7 +242,10 @@ def _kind(cmdline: list[str]) -> str | None:
     return None
 
 
-TICKS = os.sysconf("SC_CLK_TCK")
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process, from /proc (Linux); OSError once it is gone."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _children(root: int) -> set[int]:
@@ -271,13 +274,13 @@ def _sample(root: int, peaks: Peaks, stop: threading.Event) -> None:
             try:
                 cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
                 status = Path(f"/proc/{pid}/status").read_text()
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                used = cpu_seconds(pid)
             except OSError:
                 continue
             kind = _kind([c for c in cmdline if c])
             if kind is None:
                 continue
-            peaks.cpu.setdefault(kind, {})[pid] = (int(fields[11]) + int(fields[12])) / TICKS
+            peaks.cpu.setdefault(kind, {})[pid] = used
             for line in status.splitlines():
                 if line.startswith("VmHWM:"):
                     peaks.kib[kind] = max(peaks.kib.get(kind, 0), int(line.split()[1]))
